@@ -1,0 +1,1 @@
+"""The edges: one module per chat platform, plus startup, settings and wiring."""
