@@ -1,0 +1,224 @@
+"""What staff and residents can do to an existing ticket, with who may do it."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.commands import TicketCommand, Verb
+from handlers.directory import Role, Staff
+from handlers.intake import staff_buttons
+from handlers.messages import Button
+from handlers.tickets import InvalidTransition, Status, Ticket
+from handlers.turn import Turn
+
+RATING_LABELS = {"satisfied": "满意", "basically": "基本满意", "dissatisfied": "不满意"}
+ESCALATION_LEVELS = {1: "社区", 2: "街道"}
+
+
+def rating_buttons(ticket_id: int) -> tuple[Button, ...]:
+    return tuple(Button(label, f"rate:{ticket_id}:{value}") for value, label in RATING_LABELS.items())
+
+
+def is_responsible(turn: Turn, ticket: Ticket) -> bool:
+    staff = turn.staff
+    if staff is None:
+        return False
+    if staff.id == ticket.assignee:
+        return True
+    holder = turn.directory.staff.get(ticket.assignee or "")
+    if holder is not None and holder.backup == staff.id:
+        return True
+    return turn.directory.covers(staff, ticket.community, ticket.grid)
+
+
+def is_reporter(turn: Turn, ticket: Ticket) -> bool:
+    assert ticket.id is not None
+    return any(
+        r.platform == turn.platform and r.user_id == turn.sender_id
+        for r in turn.store.reporters(ticket.id)
+    )
+
+
+def find_ticket(turn: Turn, code: int) -> Ticket | None:
+    """A short code means the ticket of the community the speaker belongs to."""
+    if turn.chat is not None and turn.chat.community:
+        communities = [turn.chat.community]
+    elif turn.staff is not None:
+        communities = turn.directory.communities_in_scope(turn.staff)
+    else:
+        communities = list(turn.directory.communities)
+    found = [t for c in communities if (t := turn.store.find_ticket(c, code)) is not None]
+    found.sort(key=lambda t: (t.is_open, t.created_at), reverse=True)
+    return found[0] if found else None
+
+
+def run_command(turn: Turn, command: TicketCommand, ticket: Ticket) -> str:
+    """Carry out a command on ``ticket``; returns a short notice for buttons."""
+    verb = command.verb
+    if verb is Verb.PROGRESS:
+        return _progress(turn, ticket)
+    if verb is Verb.WITHDRAW:
+        return _withdraw(turn, ticket)
+    if not is_responsible(turn, ticket):
+        turn.reply(texts.not_allowed())
+        return texts.not_allowed()
+    assert turn.staff is not None
+    try:
+        return _STAFF_ACTIONS[verb](turn, turn.staff, ticket, command.argument)
+    except InvalidTransition:
+        turn.reply(texts.not_possible(ticket), ticket)
+        return texts.not_possible(ticket)
+
+
+def _acknowledge(turn: Turn, staff: Staff, ticket: Ticket, _: str) -> str:
+    if ticket.status is Status.ACKNOWLEDGED and ticket.assignee == staff.id:
+        turn.reply(texts.acknowledged_for_worker(ticket), ticket)
+        return "已接单"
+    if staff.role is Role.GRID_WORKER:
+        ticket.assignee = staff.id
+    turn.record(ticket, ticket.transition(Status.ACKNOWLEDGED, staff.id, turn.now))
+    turn.reply(texts.acknowledged_for_worker(ticket), ticket)
+    turn.tell_ticket_chat(ticket, texts.acknowledged_for_group(ticket, staff.name))
+    return "已接单"
+
+
+def _resolve(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
+    turn.record(ticket, ticket.transition(Status.RESOLVED, staff.id, turn.now, note))
+    assert ticket.id is not None
+    turn.tell_ticket_chat(ticket, texts.resolved_for_group(ticket, note))
+    turn.tell_ticket_chat(ticket, texts.rating_request(ticket), rating_buttons(ticket.id))
+    turn.reply(texts.resolved_for_worker(ticket), ticket)
+    return "已记为解决"
+
+
+def _transfer(turn: Turn, staff: Staff, ticket: Ticket, name: str) -> str:
+    target = turn.directory.staff_by_name(name)
+    if target is None:
+        turn.reply(texts.unknown_staff(name))
+        return texts.unknown_staff(name)
+    ticket.assignee = target.id
+    turn.record(ticket, ticket.transition(Status.TRANSFERRED, staff.id, turn.now, target.id))
+    assert ticket.id is not None
+    turn.tell_staff(
+        target,
+        texts.transferred_for_new_assignee(ticket, staff.name, ticket.reporter.name, ticket.text),
+        ticket,
+        staff_buttons(ticket.id),
+        prefer_platform=ticket.platform,
+    )
+    turn.reply(texts.transferred_for_actor(ticket, target.name), ticket)
+    return f"已转给{target.name}"
+
+
+def escalate(turn: Turn, ticket: Ticket, actor: str, actor_name: str, reason: str) -> None:
+    """Hand a ticket one level up: grid → community → street."""
+    level = min(ticket.escalation_level + 1, 2)
+    ticket.escalation_level = level
+    turn.record(ticket, ticket.transition(Status.ESCALATED, actor, turn.now, reason))
+    leaders = (
+        turn.directory.community_leaders(ticket.community)
+        if level == 1
+        else turn.directory.street_leaders()
+    )
+    for leader in leaders:
+        turn.tell_staff(
+            leader,
+            texts.escalated_for_leader(ticket, actor_name, reason, ESCALATION_LEVELS[level]),
+            ticket,
+            prefer_platform=ticket.platform,
+        )
+
+
+def _escalate(turn: Turn, staff: Staff, ticket: Ticket, reason: str) -> str:
+    escalate(turn, ticket, staff.id, staff.name, reason)
+    level_name = ESCALATION_LEVELS[ticket.escalation_level]
+    turn.reply(texts.escalated_for_actor(ticket, level_name), ticket)
+    return f"已上报{level_name}"
+
+
+def _note(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
+    turn.record(ticket, ticket.note(staff.id, turn.now, "note", note))
+    turn.reply(texts.noted(ticket), ticket)
+    return "已备注"
+
+
+def _visit(turn: Turn, staff: Staff, ticket: Ticket, result: str) -> str:
+    turn.record(ticket, ticket.note(staff.id, turn.now, "return_visit", result))
+    turn.reply(texts.visit_recorded(ticket), ticket)
+    return "回访已记录"
+
+
+_STAFF_ACTIONS = {
+    Verb.ACKNOWLEDGE: _acknowledge,
+    Verb.RESOLVE: _resolve,
+    Verb.TRANSFER: _transfer,
+    Verb.ESCALATE: _escalate,
+    Verb.NOTE: _note,
+    Verb.VISIT: _visit,
+}
+
+
+def _progress(turn: Turn, ticket: Ticket) -> str:
+    in_its_chat = turn.chat_id == ticket.chat_id and turn.platform == ticket.platform
+    if not (in_its_chat or is_reporter(turn, ticket) or is_responsible(turn, ticket)):
+        turn.reply(texts.not_allowed())
+        return texts.not_allowed()
+    assert ticket.id is not None
+    events = turn.store.events(ticket.id)
+    updated = events[-1].at if events else ticket.created_at
+    holder = turn.directory.staff.get(ticket.assignee or "")
+    extra = "".join(f"{label}。" for label in progress_flags(ticket, [e.action for e in events]))
+    text = texts.progress(ticket, holder.name if holder else None, updated, extra)
+    turn.reply(text, ticket)
+    return text
+
+
+def progress_flags(ticket: Ticket, actions: list[str]) -> list[str]:
+    """Deadline history a resident or leader should see in "#42 进度"."""
+    flags = []
+    if "ack_overdue" in actions or "resolve_overdue" in actions:
+        flags.append("已超时")
+    if ticket.escalation_level >= 1:
+        flags.append(f"已上报{ESCALATION_LEVELS[ticket.escalation_level]}")
+    if "reassigned" in actions:
+        flags.append("已改派")
+    return flags
+
+
+def _withdraw(turn: Turn, ticket: Ticket) -> str:
+    if not (turn.sender_id == ticket.reporter.user_id and turn.platform == ticket.platform):
+        turn.reply(texts.not_reporter())
+        return texts.not_reporter()
+    try:
+        turn.record(ticket, ticket.transition(Status.WITHDRAWN, turn.actor, turn.now))
+    except InvalidTransition:
+        turn.reply(texts.not_possible(ticket), ticket)
+        return texts.not_possible(ticket)
+    turn.reply(texts.withdrawn(ticket), ticket)
+    holder = turn.directory.staff.get(ticket.assignee or "")
+    if holder is not None:
+        turn.tell_staff(holder, texts.withdrawn_for_worker(ticket), ticket)
+    return texts.withdrawn(ticket)
+
+
+def rate(turn: Turn, ticket: Ticket, rating: str) -> str:
+    """A reporter's 满意 / 基本满意 / 不满意; 不满意 reopens and tells the grid leader."""
+    if not is_reporter(turn, ticket):
+        turn.reply(texts.not_reporter_rating())
+        return texts.not_reporter_rating()
+    ticket.rating = rating
+    turn.store.append_event(ticket.note(turn.actor, turn.now, "rated", rating))
+    if rating == "dissatisfied" and ticket.status in (Status.RESOLVED, Status.CLOSED):
+        turn.record(ticket, ticket.transition(Status.REOPENED, turn.actor, turn.now, "不满意"))
+        turn.reply(texts.rating_reopened(ticket), ticket)
+        people = [turn.directory.staff.get(ticket.assignee or "")]
+        people += turn.directory.grid_leaders(ticket.grid) if ticket.grid else []
+        for person in people:
+            if person is not None:
+                turn.tell_staff(person, texts.reopened_for_staff(ticket), ticket)
+        return texts.rating_reopened(ticket)
+    if ticket.status is Status.RESOLVED:
+        turn.record(ticket, ticket.transition(Status.CLOSED, turn.actor, turn.now, rating))
+    else:
+        turn.store.save_ticket(ticket)
+    turn.reply(texts.rating_thanks(ticket), ticket)
+    return texts.rating_thanks(ticket)

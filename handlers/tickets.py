@@ -1,0 +1,178 @@
+"""Tickets and their life cycle: the allowed transitions live here and only here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from handlers.categories import Category, EmergencyKind, Urgency
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    TRANSFERRED = "transferred"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NEW: "新建",
+    Status.ASSIGNED: "已派单,待接单",
+    Status.ACKNOWLEDGED: "处理中",
+    Status.TRANSFERRED: "已转派,待接单",
+    Status.ESCALATED: "已上报",
+    Status.RESOLVED: "已解决,待评价",
+    Status.REOPENED: "重新处理中",
+    Status.CLOSED: "已办结",
+    Status.MERGED: "已合并",
+    Status.WITHDRAWN: "已撤销",
+}
+
+_WORKING = {Status.ACKNOWLEDGED, Status.ESCALATED, Status.REOPENED}
+_WAITING = {Status.ASSIGNED, Status.TRANSFERRED}
+
+ALLOWED: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.ASSIGNED, Status.MERGED, Status.WITHDRAWN}),
+    Status.ASSIGNED: frozenset(
+        {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
+         Status.MERGED, Status.WITHDRAWN}
+    ),
+    Status.TRANSFERRED: frozenset(
+        {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
+         Status.MERGED, Status.WITHDRAWN}
+    ),
+    Status.ACKNOWLEDGED: frozenset(
+        {Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED, Status.MERGED, Status.WITHDRAWN}
+    ),
+    Status.ESCALATED: frozenset(
+        {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
+         Status.WITHDRAWN}
+    ),
+    Status.REOPENED: frozenset(
+        {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
+         Status.WITHDRAWN}
+    ),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
+    Status.CLOSED: frozenset({Status.REOPENED}),
+    Status.MERGED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+}
+
+OPEN_STATUSES = frozenset(_WORKING | _WAITING | {Status.NEW})
+
+
+class InvalidTransition(Exception):
+    def __init__(self, current: Status, target: Status) -> None:
+        super().__init__(f"{current} → {target} is not allowed")
+        self.current = current
+        self.target = target
+
+
+@dataclass(frozen=True)
+class Reporter:
+    platform: str
+    user_id: str
+    name: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One line of the append-only audit log."""
+
+    ticket_id: int
+    at: datetime
+    actor: str
+    """Staff id, "resident:<platform>:<user id>", or "system"."""
+    action: str
+    from_status: Status | None = None
+    to_status: Status | None = None
+    note: str = ""
+
+
+@dataclass
+class Ticket:
+    community: str
+    category: Category
+    urgency: Urgency
+    text: str
+    platform: str
+    chat_id: str
+    source_message_id: str
+    reporter: Reporter
+    created_at: datetime
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    landmark: str | None = None
+    phone: str | None = None
+    emergency_kind: EmergencyKind | None = None
+    grid: str | None = None
+    assignee: str | None = None
+    status: Status = Status.NEW
+    escalation_level: int = 0
+    """0 grid, 1 community, 2 street."""
+    households: int = 1
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    ack_due: datetime | None = None
+    resolve_due: datetime | None = None
+    resolution: str = ""
+    rating: str | None = None
+    id: int | None = None
+    code: int | None = None
+    extras: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"#{self.code:04d}" if self.code is not None else "#----"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def awaiting_acknowledgement(self) -> bool:
+        return self.status in _WAITING
+
+    def transition(
+        self, target: Status, actor: str, now: datetime, note: str = "", action: str | None = None
+    ) -> TicketEvent:
+        """Move to ``target`` if the life cycle allows it; returns the audit event."""
+        if target not in ALLOWED[self.status]:
+            raise InvalidTransition(self.status, target)
+        previous = self.status
+        self.status = target
+        if target is Status.ACKNOWLEDGED and self.acknowledged_at is None:
+            self.acknowledged_at = now
+        elif target is Status.RESOLVED:
+            self.resolved_at = now
+            self.resolution = note
+        elif target is Status.CLOSED:
+            self.closed_at = now
+        elif target is Status.REOPENED:
+            self.resolved_at = None
+            self.closed_at = None
+        assert self.id is not None, "a ticket is stored before it changes state"
+        return TicketEvent(
+            ticket_id=self.id,
+            at=now,
+            actor=actor,
+            action=action or target.value,
+            from_status=previous,
+            to_status=target,
+            note=note,
+        )
+
+    def note(self, actor: str, now: datetime, action: str, note: str = "") -> TicketEvent:
+        """An audited event that does not change the state (备注, co-reporter, edit)."""
+        assert self.id is not None
+        return TicketEvent(ticket_id=self.id, at=now, actor=actor, action=action, note=note)

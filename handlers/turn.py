@@ -1,0 +1,104 @@
+"""What one handled message or button press works with, and how it addresses people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from handlers.directory import Chat, ChatKind, Directory, Staff
+from handlers.messages import Button, Outbound
+from handlers.ports import TicketStore
+from handlers.tickets import Reporter, Ticket, TicketEvent
+
+
+@dataclass
+class Turn:
+    store: TicketStore
+    directory: Directory
+    now: datetime
+    platform: str
+    chat_id: str
+    sender_id: str
+    sender_name: str
+    chat: Chat | None
+    staff: Staff | None
+    is_private: bool
+    message_id: str | None = None
+    outbox: list[Outbound] = field(default_factory=list)
+
+    @property
+    def actor(self) -> str:
+        return self.staff.id if self.staff else f"resident:{self.platform}:{self.sender_id}"
+
+    @property
+    def reporter(self) -> Reporter:
+        return Reporter(self.platform, self.sender_id, self.sender_name, self.chat_id)
+
+    def record(self, ticket: Ticket, event: TicketEvent) -> None:
+        self.store.save_ticket(ticket)
+        self.store.append_event(event)
+
+    def reply(self, text: str, ticket: Ticket | None = None, buttons: tuple[Button, ...] = ()) -> None:
+        self.outbox.append(
+            Outbound(
+                platform=self.platform,
+                chat_id=self.chat_id,
+                text=text,
+                private=self.is_private,
+                reply_to_message_id=self.message_id,
+                ticket_id=ticket.id if ticket else None,
+                buttons=buttons,
+            )
+        )
+
+    def tell_ticket_chat(
+        self, ticket: Ticket, text: str, buttons: tuple[Button, ...] = ()
+    ) -> None:
+        """Say something where the ticket was reported, answering the original message."""
+        self.outbox.append(
+            Outbound(
+                platform=ticket.platform,
+                chat_id=ticket.chat_id,
+                text=text,
+                private=ticket.chat_id == ticket.reporter.user_id,
+                reply_to_message_id=ticket.source_message_id,
+                ticket_id=ticket.id,
+                buttons=buttons,
+            )
+        )
+
+    def tell_staff(
+        self,
+        person: Staff,
+        text: str,
+        ticket: Ticket | None = None,
+        buttons: tuple[Button, ...] = (),
+        prefer_platform: str | None = None,
+    ) -> None:
+        """Privately where we can reach them, else in their community's staff chat."""
+        prefer = prefer_platform or self.platform
+        platform = prefer if prefer in person.identities else next(iter(person.identities), None)
+        if platform is not None:
+            self.outbox.append(
+                Outbound(
+                    platform=platform,
+                    chat_id=person.identities[platform],
+                    text=text,
+                    private=True,
+                    ticket_id=ticket.id if ticket else None,
+                    buttons=buttons,
+                )
+            )
+            return
+        for chat in self.directory.chats_of_kind(ChatKind.COMMUNITY_STAFF):
+            community = ticket.community if ticket else None
+            if chat.chat_id and (community is None or chat.community == community):
+                self.outbox.append(
+                    Outbound(
+                        platform=chat.platform,
+                        chat_id=chat.chat_id,
+                        text=f"@{person.name} {text}",
+                        ticket_id=ticket.id if ticket else None,
+                    )
+                )
+                return
