@@ -1,0 +1,118 @@
+"""The `griddesk` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def _settings(path: str | None) -> Settings:
+    return load_settings(path)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    settings = _settings(args.config)
+    d = settings.directory()
+    print(
+        f"OK: {settings.street.name}, {len(d.communities)} communities, {len(d.grids)} grids, "
+        f"{sum(len(g.buildings) for g in d.grids.values())} buildings, {len(d.staff)} staff, "
+        f"{len(d.chats)} chats"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(_settings(args.config))
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.parse_command import run_parse
+    from handlers.desk import Desk
+
+    settings = _settings(args.config)
+    desk = Desk(settings.directory())
+    contexts = {}
+    for chat in settings.chats:
+        if chat.id:
+            contexts[chat.id] = desk.parse_context(chat.platform, chat.id)
+    default = desk.parse_context("", "")
+    return run_parse(sys.stdin, sys.stdout, lambda chat: contexts.get(chat or "", default))
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.database import make_engine, upgrade
+
+    settings = _settings(args.config)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    print(f"database at newest schema: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.interactive import run_console
+
+    return run_console(_settings(args.config), args.chat, args.as_person)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    return serve(_settings(args.config))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="griddesk", description="GridDesk 网格前台")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--config", help="config file (default: the bundled sample config.yaml)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = add("check-config", cmd_check_config, "validate a config file")
+    p.add_argument("file", nargs="?", help="config file to check")
+    add("demo", cmd_demo, "replay a morning in three building groups (no tokens, no servers)")
+    add("parse", cmd_parse, "JSON lines in, one parse result per line out")
+    p = add("console", cmd_console, "type as a resident or worker in a chat")
+    p.add_argument("--chat", required=True, help="console chat id from the config, or 'private'")
+    p.add_argument("--as", dest="as_person", required=True, help="who you are (a name)")
+    add("run", cmd_run, "run the bot on the configured platforms")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
+    up.add_argument("--config")
+    up.set_defaults(handler=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "file", None):
+        args.config = args.file
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"配置错误 / config error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The outbox: replies are stored in the same transaction as the change that caused
+them, then delivered; a failed send stays pending and is retried, never lost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from handlers.messages import Button, Outbound
+from storage.tables import MessageLink, OutboxRow
+
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+def enqueue(
+    session: Session,
+    messages: Iterable[Outbound],
+    now: datetime,
+    reserve: timedelta = timedelta(0),
+) -> list[int]:
+    """Store replies; ``reserve`` keeps other processes off them while we send them."""
+    rows = [
+        OutboxRow(
+            platform=m.platform,
+            chat_id=m.chat_id,
+            text=m.text,
+            private=m.private,
+            buttons=json.dumps([[b.label, b.action] for b in m.buttons], ensure_ascii=False),
+            reply_to_message_id=m.reply_to_message_id,
+            ticket_id=m.ticket_id,
+            image_png=m.image_png,
+            created_at=now,
+            deliver_after=now + reserve,
+        )
+        for m in messages
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows if r.id is not None]
+
+
+def to_outbound(row: OutboxRow) -> Outbound:
+    return Outbound(
+        platform=row.platform,
+        chat_id=row.chat_id,
+        text=row.text,
+        private=row.private,
+        buttons=tuple(Button(label, action) for label, action in json.loads(row.buttons)),
+        reply_to_message_id=row.reply_to_message_id,
+        ticket_id=row.ticket_id,
+        image_png=row.image_png,
+    )
+
+
+def claim_due(
+    session: Session,
+    platforms: Iterable[str],
+    now: datetime,
+    limit: int = 100,
+    lease: timedelta = timedelta(seconds=60),
+) -> list[OutboxRow]:
+    """Pending rows due now, leased to us: another process skips them until the
+    lease ends (rows are locked with SKIP LOCKED while claiming on PostgreSQL)."""
+    statement = (
+        select(OutboxRow)
+        .where(
+            OutboxRow.sent_at.is_(None),  # type: ignore[union-attr]
+            OutboxRow.platform.in_(list(platforms)),  # type: ignore[attr-defined]
+            OutboxRow.deliver_after <= now,  # type: ignore[operator]
+        )
+        .order_by(OutboxRow.id)  # type: ignore[arg-type]
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    rows = list(session.execute(statement).scalars())
+    if rows:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_([r.id for r in rows]))  # type: ignore[union-attr]
+            .values(deliver_after=now + lease)
+        )
+    return rows
+
+
+def get(session: Session, ids: Iterable[int]) -> list[OutboxRow]:
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list(
+        session.execute(
+            select(OutboxRow).where(OutboxRow.id.in_(wanted), OutboxRow.sent_at.is_(None))  # type: ignore[union-attr]
+            .order_by(OutboxRow.id)  # type: ignore[arg-type]
+        ).scalars()
+    )
+
+
+def mark_sent(session: Session, row: OutboxRow, platform_message_id: str, now: datetime) -> None:
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == row.id)  # type: ignore[arg-type]
+        .values(sent_at=now, platform_message_id=platform_message_id, attempts=row.attempts + 1)
+    )
+    if row.ticket_id is not None and platform_message_id:
+        session.merge(
+            MessageLink(
+                platform=row.platform,
+                chat_id=row.chat_id,
+                message_id=platform_message_id,
+                ticket_id=row.ticket_id,
+            )
+        )
+
+
+def mark_failed(session: Session, row: OutboxRow, error: str, now: datetime) -> None:
+    attempts = row.attempts + 1
+    backoff = min(timedelta(seconds=2**attempts), MAX_BACKOFF)
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == row.id)  # type: ignore[arg-type]
+        .values(attempts=attempts, last_error=error[:500], deliver_after=now + backoff)
+    )
+
+
+def pending_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return int(
+        session.execute(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))  # type: ignore[union-attr]
+        ).scalar_one()
+    )

@@ -1,0 +1,273 @@
+"""``SqlTicketStore``: the core's ``TicketStore`` port on one SQLModel session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from handlers.categories import Category, EmergencyKind, Urgency
+from handlers.messages import Inbound
+from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
+from storage.tables import (
+    InboundMessage,
+    MessageLink,
+    ReporterRow,
+    TicketCounter,
+    TicketEventRow,
+    TicketRow,
+)
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+MAX_STORED_TEXT = 20_000
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """A dialect insert that knows ON CONFLICT (SQLite and PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def to_ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        id=row.id,
+        code=row.code,
+        community=row.community,
+        category=Category(row.category),
+        urgency=Urgency(row.urgency),
+        text=row.text,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        source_message_id=row.source_message_id,
+        reporter=Reporter(row.platform, row.reporter_id, row.reporter_name, row.chat_id),
+        created_at=row.created_at,
+        building=row.building,
+        unit=row.unit,
+        room=row.room,
+        landmark=row.landmark,
+        phone=row.phone,
+        emergency_kind=EmergencyKind(row.emergency_kind) if row.emergency_kind else None,
+        grid=row.grid,
+        assignee=row.assignee,
+        status=Status(row.status),
+        escalation_level=row.escalation_level,
+        households=row.households,
+        acknowledged_at=row.acknowledged_at,
+        resolved_at=row.resolved_at,
+        closed_at=row.closed_at,
+        ack_due=row.ack_due,
+        resolve_due=row.resolve_due,
+        resolution=row.resolution,
+        rating=row.rating,
+    )
+
+
+def _row_values(t: Ticket) -> dict[str, Any]:
+    return {
+        "community": t.community,
+        "grid": t.grid,
+        "building": t.building,
+        "unit": t.unit,
+        "room": t.room,
+        "landmark": t.landmark,
+        "category": t.category.value,
+        "urgency": t.urgency.value,
+        "emergency_kind": t.emergency_kind.value if t.emergency_kind else None,
+        "status": t.status.value,
+        "text": t.text[:MAX_STORED_TEXT],
+        "phone": t.phone,
+        "platform": t.platform,
+        "chat_id": t.chat_id,
+        "source_message_id": t.source_message_id,
+        "reporter_id": t.reporter.user_id,
+        "reporter_name": t.reporter.name[:128],
+        "assignee": t.assignee,
+        "escalation_level": t.escalation_level,
+        "households": t.households,
+        "resolution": t.resolution[:MAX_STORED_TEXT],
+        "rating": t.rating,
+        "created_at": t.created_at,
+        "acknowledged_at": t.acknowledged_at,
+        "resolved_at": t.resolved_at,
+        "closed_at": t.closed_at,
+        "ack_due": t.ack_due,
+        "resolve_due": t.resolve_due,
+    }
+
+
+class SqlTicketStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record_inbound(self, message: Inbound) -> bool:
+        statement = (
+            insert_for(self.session, InboundMessage)
+            .values(
+                platform=message.platform,
+                chat_id=message.chat_id[:128],
+                message_id=message.message_id[:128],
+                sender_id=message.sender_id[:128],
+                sender_name=message.sender_name[:128],
+                kind=message.kind.value,
+                text=message.text[:MAX_STORED_TEXT],
+                sent_at=message.sent_at,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
+        )
+        return bool(self.session.execute(statement).rowcount)
+
+    def _next_code(self, community: str) -> int:
+        statement = (
+            insert_for(self.session, TicketCounter)
+            .values(community=community, last_code=1)
+            .on_conflict_do_update(
+                index_elements=["community"],
+                set_={"last_code": TicketCounter.last_code + 1},  # type: ignore[operator]
+            )
+            .returning(TicketCounter.last_code)
+        )
+        return int(self.session.execute(statement).scalar_one())
+
+    def add_ticket(self, ticket: Ticket) -> Ticket:
+        code = self._next_code(ticket.community)
+        row = TicketRow(code=code, **_row_values(ticket))
+        self.session.add(row)
+        self.session.flush()
+        ticket.id, ticket.code = row.id, code
+        return ticket
+
+    def save_ticket(self, ticket: Ticket) -> None:
+        self.session.execute(
+            update(TicketRow).where(TicketRow.id == ticket.id).values(**_row_values(ticket))  # type: ignore[arg-type]
+        )
+
+    def append_event(self, event: TicketEvent) -> None:
+        self.session.add(
+            TicketEventRow(
+                ticket_id=event.ticket_id,
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                from_status=event.from_status.value if event.from_status else None,
+                to_status=event.to_status.value if event.to_status else None,
+                note=event.note[:MAX_STORED_TEXT],
+            )
+        )
+
+    def get_ticket(self, ticket_id: int) -> Ticket | None:
+        row = self.session.get(TicketRow, ticket_id)
+        return to_ticket(row) if row else None
+
+    def _first(self, *conditions: Any) -> Ticket | None:
+        statement = (
+            select(TicketRow).where(and_(*conditions)).order_by(TicketRow.id.desc()).limit(1)  # type: ignore[union-attr]
+        )
+        row = self.session.execute(statement).scalar_one_or_none()
+        return to_ticket(row) if row else None
+
+    def find_ticket(self, community: str, code: int) -> Ticket | None:
+        return self._first(TicketRow.community == community, TicketRow.code == code)
+
+    def find_open_similar(
+        self, community: str, building: str, category: Category, since: datetime
+    ) -> Ticket | None:
+        return self._first(
+            TicketRow.community == community,
+            TicketRow.building == building,
+            TicketRow.category == category.value,
+            TicketRow.status.in_(_OPEN),  # type: ignore[attr-defined]
+            TicketRow.created_at >= since,  # type: ignore[operator]
+        )
+
+    def latest_ticket_in_chat(self, platform: str, chat_id: str, since: datetime) -> Ticket | None:
+        return self._first(
+            TicketRow.platform == platform,
+            TicketRow.chat_id == chat_id,
+            TicketRow.created_at >= since,  # type: ignore[operator]
+        )
+
+    def latest_ticket_reported_by(
+        self, platform: str, user_id: str, chat_id: str, since: datetime
+    ) -> Ticket | None:
+        return self._first(
+            TicketRow.platform == platform,
+            TicketRow.chat_id == chat_id,
+            TicketRow.reporter_id == user_id,
+            TicketRow.created_at >= since,  # type: ignore[operator]
+        )
+
+    def add_reporter(self, ticket_id: int, reporter: Reporter) -> bool:
+        statement = (
+            insert_for(self.session, ReporterRow)
+            .values(
+                ticket_id=ticket_id,
+                platform=reporter.platform,
+                user_id=reporter.user_id,
+                name=reporter.name[:128],
+                chat_id=reporter.chat_id,
+            )
+            .on_conflict_do_nothing(index_elements=["ticket_id", "platform", "user_id"])
+        )
+        return bool(self.session.execute(statement).rowcount)
+
+    def reporters(self, ticket_id: int) -> list[Reporter]:
+        rows = self.session.execute(
+            select(ReporterRow).where(ReporterRow.ticket_id == ticket_id).order_by(ReporterRow.id)  # type: ignore[arg-type]
+        ).scalars()
+        return [Reporter(r.platform, r.user_id, r.name, r.chat_id) for r in rows]
+
+    def link_message(self, platform: str, chat_id: str, message_id: str, ticket_id: int) -> None:
+        statement = (
+            insert_for(self.session, MessageLink)
+            .values(platform=platform, chat_id=chat_id, message_id=message_id, ticket_id=ticket_id)
+            .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
+        )
+        self.session.execute(statement)
+
+    def ticket_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
+        link = self.session.get(MessageLink, (platform, chat_id, message_id))
+        return link.ticket_id if link else None
+
+    def latest_awaiting_ack(self, staff_id: str) -> Ticket | None:
+        return self._first(
+            TicketRow.assignee == staff_id,
+            TicketRow.status.in_([Status.ASSIGNED.value, Status.TRANSFERRED.value]),  # type: ignore[attr-defined]
+        )
+
+    def awaiting_rating(self, platform: str, user_id: str) -> Ticket | None:
+        statement = (
+            select(TicketRow)
+            .join(ReporterRow, ReporterRow.ticket_id == TicketRow.id)  # type: ignore[arg-type]
+            .where(
+                ReporterRow.platform == platform,
+                ReporterRow.user_id == user_id,
+                TicketRow.status == Status.RESOLVED.value,
+                TicketRow.rating.is_(None),  # type: ignore[union-attr]
+            )
+            .order_by(TicketRow.resolved_at.desc())  # type: ignore[union-attr]
+            .limit(1)
+        )
+        row = self.session.execute(statement).scalar_one_or_none()
+        return to_ticket(row) if row else None
+
+    def events(self, ticket_id: int) -> list[TicketEvent]:
+        rows = self.session.execute(
+            select(TicketEventRow)
+            .where(TicketEventRow.ticket_id == ticket_id)  # type: ignore[arg-type]
+            .order_by(TicketEventRow.id)  # type: ignore[arg-type]
+        ).scalars()
+        return [
+            TicketEvent(
+                ticket_id=r.ticket_id,
+                at=r.at,
+                actor=r.actor,
+                action=r.action,
+                from_status=Status(r.from_status) if r.from_status else None,
+                to_status=Status(r.to_status) if r.to_status else None,
+                note=r.note,
+            )
+            for r in rows
+        ]

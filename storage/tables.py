@@ -1,0 +1,162 @@
+"""The database tables. Timestamps are stored as UTC-aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+class InboundMessage(SQLModel, table=True):
+    """Every message that reached us, once: the redelivery guard and the record."""
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    message_id: str = Field(max_length=128)
+    sender_id: str = Field(max_length=128)
+    sender_name: str = Field(default="", max_length=128)
+    kind: str = Field(default="text", max_length=16)
+    text: str = ""
+    sent_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class TicketCounter(SQLModel, table=True):
+    __tablename__ = "ticket_counter"
+
+    community: str = Field(primary_key=True, max_length=32)
+    last_code: int = 0
+
+
+class TicketRow(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        UniqueConstraint("community", "code"),
+        Index("ix_ticket_similar", "community", "building", "category", "status"),
+        Index("ix_ticket_chat", "platform", "chat_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    community: str = Field(max_length=32)
+    code: int
+    grid: str | None = Field(default=None, max_length=32, index=True)
+    building: str | None = Field(default=None, max_length=16)
+    unit: str | None = Field(default=None, max_length=16)
+    room: str | None = Field(default=None, max_length=16)
+    landmark: str | None = Field(default=None, max_length=64)
+    category: str = Field(max_length=32)
+    urgency: str = Field(max_length=16)
+    emergency_kind: str | None = Field(default=None, max_length=16)
+    status: str = Field(max_length=16, index=True)
+    text: str = ""
+    phone: str | None = Field(default=None, max_length=32)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    source_message_id: str = Field(max_length=128)
+    reporter_id: str = Field(max_length=128)
+    reporter_name: str = Field(default="", max_length=128)
+    assignee: str | None = Field(default=None, max_length=64, index=True)
+    escalation_level: int = 0
+    households: int = 1
+    resolution: str = ""
+    rating: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_ts())
+    resolved_at: datetime | None = Field(default=None, sa_column=_ts())
+    closed_at: datetime | None = Field(default=None, sa_column=_ts())
+    ack_due: datetime | None = Field(default=None, sa_column=_ts())
+    resolve_due: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class TicketEventRow(SQLModel, table=True):
+    """The append-only audit log: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "ticket_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    at: datetime = Field(sa_column=_ts(nullable=False))
+    actor: str = Field(max_length=160)
+    action: str = Field(max_length=32)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    note: str = ""
+
+
+class ReporterRow(SQLModel, table=True):
+    __tablename__ = "reporter"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "platform", "user_id"),
+        Index("ix_reporter_user", "platform", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    platform: str = Field(max_length=16)
+    user_id: str = Field(max_length=128)
+    name: str = Field(default="", max_length=128)
+    chat_id: str = Field(max_length=128)
+
+
+class MessageLink(SQLModel, table=True):
+    """A platform message (source, receipt, notification) that is about a ticket."""
+
+    __tablename__ = "message_link"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=128)
+    message_id: str = Field(primary_key=True, max_length=128)
+    ticket_id: int = Field(foreign_key="ticket.id")
+
+
+class OutboxRow(SQLModel, table=True):
+    """Everything the bot has to say, kept until the platform took it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    text: str = ""
+    private: bool = False
+    buttons: str = "[]"
+    reply_to_message_id: str | None = Field(default=None, max_length=128)
+    ticket_id: int | None = None
+    image_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    created_at: datetime = Field(sa_column=_ts(nullable=False))
+    deliver_after: datetime = Field(sa_column=_ts(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_ts())
+    attempts: int = 0
+    last_error: str = ""
+    platform_message_id: str | None = Field(default=None, max_length=128)
