@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from handlers import texts
@@ -40,6 +41,13 @@ _MENTION = re.compile(r"@\S{1,32}[\u2005\s]")
 _BUTTON_VERBS = {"ack": Verb.ACKNOWLEDGE, "resolve": Verb.RESOLVE, "escalate": Verb.ESCALATE}
 
 Parser = Callable[[str, ParseContext | None], ParsedRequest | None]
+
+
+def _storage_key(message: Inbound) -> Inbound:
+    """An edit keeps its message id; each version (by edit time) is stored once."""
+    if message.extras.get("edited"):
+        return replace(message, message_id=f"{message.message_id}@{message.sent_at.isoformat()}")
+    return message
 
 
 def strip_mentions(text: str) -> str:
@@ -89,7 +97,7 @@ class Desk:
 
     # --- messages ------------------------------------------------------------
     def handle_message(self, store: TicketStore, message: Inbound, now: datetime) -> list[Outbound]:
-        if message.from_bot or not store.record_inbound(message):
+        if message.from_bot or not store.record_inbound(_storage_key(message)):
             return []
         topic = message.extras.get("room_topic")
         turn = self._turn(store, message.platform, message.chat_id, message.sender_id,

@@ -1,0 +1,113 @@
+"""In-memory fakes of our own ports, for fast unit tests of the core."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from handlers.categories import Category
+from handlers.messages import Inbound
+from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
+
+
+class InMemoryTicketStore:
+    """Implements handlers.ports.TicketStore with dicts; tickets are copied in and out
+    so that, as with a database, only ``save_ticket`` changes what is stored."""
+
+    def __init__(self) -> None:
+        self.inbound: dict[tuple[str, str, str], Inbound] = {}
+        self.tickets: dict[int, Ticket] = {}
+        self.event_log: list[TicketEvent] = []
+        self._reporters: dict[int, list[Reporter]] = {}
+        self.links: dict[tuple[str, str, str], int] = {}
+        self._counters: dict[str, int] = {}
+
+    def record_inbound(self, message: Inbound) -> bool:
+        key = (message.platform, message.chat_id, message.message_id)
+        if key in self.inbound:
+            return False
+        self.inbound[key] = message
+        return True
+
+    def add_ticket(self, ticket: Ticket) -> Ticket:
+        self._counters[ticket.community] = self._counters.get(ticket.community, 0) + 1
+        ticket.id = len(self.tickets) + 1
+        ticket.code = self._counters[ticket.community]
+        self.tickets[ticket.id] = copy.deepcopy(ticket)
+        return ticket
+
+    def save_ticket(self, ticket: Ticket) -> None:
+        assert ticket.id in self.tickets
+        self.tickets[ticket.id] = copy.deepcopy(ticket)
+
+    def append_event(self, event: TicketEvent) -> None:
+        self.event_log.append(event)
+
+    def get_ticket(self, ticket_id: int) -> Ticket | None:
+        t = self.tickets.get(ticket_id)
+        return copy.deepcopy(t) if t else None
+
+    def _latest(self, predicate) -> Ticket | None:  # type: ignore[no-untyped-def]
+        found = [t for t in self.tickets.values() if predicate(t)]
+        return copy.deepcopy(max(found, key=lambda t: t.id or 0)) if found else None
+
+    def find_ticket(self, community: str, code: int) -> Ticket | None:
+        return self._latest(lambda t: t.community == community and t.code == code)
+
+    def find_open_similar(
+        self, community: str, building: str, category: Category, since: datetime
+    ) -> Ticket | None:
+        return self._latest(
+            lambda t: t.community == community
+            and t.building == building
+            and t.category == category
+            and t.status in OPEN_STATUSES
+            and t.created_at >= since
+        )
+
+    def latest_ticket_in_chat(self, platform: str, chat_id: str, since: datetime) -> Ticket | None:
+        return self._latest(
+            lambda t: t.platform == platform and t.chat_id == chat_id and t.created_at >= since
+        )
+
+    def latest_ticket_reported_by(
+        self, platform: str, user_id: str, chat_id: str, since: datetime
+    ) -> Ticket | None:
+        return self._latest(
+            lambda t: t.platform == platform
+            and t.chat_id == chat_id
+            and t.reporter.user_id == user_id
+            and t.created_at >= since
+        )
+
+    def add_reporter(self, ticket_id: int, reporter: Reporter) -> bool:
+        people = self._reporters.setdefault(ticket_id, [])
+        if any(r.platform == reporter.platform and r.user_id == reporter.user_id for r in people):
+            return False
+        people.append(reporter)
+        return True
+
+    def reporters(self, ticket_id: int) -> list[Reporter]:
+        return list(self._reporters.get(ticket_id, []))
+
+    def link_message(self, platform: str, chat_id: str, message_id: str, ticket_id: int) -> None:
+        self.links.setdefault((platform, chat_id, message_id), ticket_id)
+
+    def ticket_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
+        return self.links.get((platform, chat_id, message_id))
+
+    def latest_awaiting_ack(self, staff_id: str) -> Ticket | None:
+        return self._latest(
+            lambda t: t.assignee == staff_id and t.status in (Status.ASSIGNED, Status.TRANSFERRED)
+        )
+
+    def awaiting_rating(self, platform: str, user_id: str) -> Ticket | None:
+        return self._latest(
+            lambda t: t.status is Status.RESOLVED
+            and t.rating is None
+            and any(r.platform == platform and r.user_id == user_id
+                    for r in self._reporters.get(t.id or 0, []))
+        )
+
+    def events(self, ticket_id: int) -> list[TicketEvent]:
+        return [e for e in self.event_log if e.ticket_id == ticket_id]
