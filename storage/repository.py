@@ -116,8 +116,9 @@ class SqlTicketStore:
                 sent_at=message.sent_at,
             )
             .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
+            .returning(InboundMessage.id)
         )
-        return bool(self.session.execute(statement).rowcount)
+        return self.session.execute(statement).scalar_one_or_none() is not None
 
     def _next_code(self, community: str) -> int:
         statement = (
@@ -210,8 +211,9 @@ class SqlTicketStore:
                 chat_id=reporter.chat_id,
             )
             .on_conflict_do_nothing(index_elements=["ticket_id", "platform", "user_id"])
+            .returning(ReporterRow.id)
         )
-        return bool(self.session.execute(statement).rowcount)
+        return self.session.execute(statement).scalar_one_or_none() is not None
 
     def reporters(self, ticket_id: int) -> list[Reporter]:
         rows = self.session.execute(

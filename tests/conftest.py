@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import socket
 
 import pytest
@@ -29,5 +28,14 @@ def settings() -> Settings:
     return load_settings()
 
 
-def postgres_url() -> str | None:
-    return os.environ.get("GRIDDESK_TEST_PG_URL")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path):  # type: ignore[no-untyped-def]
+    """The same storage tests run on SQLite and on a real PostgreSQL."""
+    from tests.databases import postgres_engine, sqlite_engine
+
+    if request.param == "sqlite":
+        with sqlite_engine(str(tmp_path / "griddesk.db")) as e:
+            yield e
+    else:
+        with postgres_engine() as e:
+            yield e
