@@ -164,7 +164,7 @@ def _progress(turn: Turn, ticket: Ticket) -> str:
         return texts.not_allowed()
     assert ticket.id is not None
     events = turn.store.events(ticket.id)
-    updated = events[-1].at if events else ticket.created_at
+    updated = (events[-1].at if events else ticket.created_at).astimezone(turn.now.tzinfo)
     holder = turn.directory.staff.get(ticket.assignee or "")
     extra = "".join(f"{label}。" for label in progress_flags(ticket, [e.action for e in events]))
     text = texts.progress(ticket, holder.name if holder else None, updated, extra)
@@ -208,6 +208,8 @@ def rate(turn: Turn, ticket: Ticket, rating: str) -> str:
     ticket.rating = rating
     turn.store.append_event(ticket.note(turn.actor, turn.now, "rated", rating))
     if rating == "dissatisfied" and ticket.status in (Status.RESOLVED, Status.CLOSED):
+        if ticket.resolve_due is not None:  # a fresh resolution deadline of the same length
+            ticket.resolve_due = turn.now + (ticket.resolve_due - ticket.created_at)
         turn.record(ticket, ticket.transition(Status.REOPENED, turn.actor, turn.now, "不满意"))
         turn.reply(texts.rating_reopened(ticket), ticket)
         people = [turn.directory.staff.get(ticket.assignee or "")]

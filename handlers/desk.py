@@ -31,7 +31,8 @@ from handlers.messages import ButtonPress, Inbound, MessageKind, Outbound
 from handlers.parsing import ParseContext, ParsedRequest, parse_message
 from handlers.ports import TicketStore
 from handlers.tickets import Ticket
-from handlers.turn import Turn
+from handlers.timers import DueKind, TimerPolicy, carry_out
+from handlers.turn import QuietHours, Turn
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,14 @@ class Desk:
         directory: Directory,
         parse: Parser = parse_message,
         deadlines: Deadlines | None = None,
+        timers: TimerPolicy | None = None,
+        quiet: QuietHours | None = None,
     ) -> None:
         self.directory = directory
         self.parse = parse
         self.deadlines = deadlines
+        self.timers = timers
+        self.quiet = quiet
         self._contexts: dict[tuple[str, str], ParseContext] = {}
 
     def parse_context(self, platform: str, chat_id: str, topic: str | None = None) -> ParseContext:
@@ -93,6 +98,8 @@ class Desk:
             staff=self.directory.staff_by_identity(platform, sender_id),
             is_private=is_private,
             message_id=message_id,
+            timers=self.timers,
+            quiet=self.quiet,
         )
 
     # --- messages ------------------------------------------------------------
@@ -224,3 +231,16 @@ class Desk:
             return [], texts.not_allowed()
         notice = run_command(turn, TicketCommand(verb, None), ticket)
         return turn.outbox, notice
+
+    # --- time ----------------------------------------------------------------
+    def handle_due(
+        self, store: TicketStore, ticket_id: int, kind: DueKind, now: datetime
+    ) -> list[Outbound]:
+        """A ticket's timer fell due: remind, reassign, escalate, ask for the visit/rating."""
+        ticket = store.get_ticket(ticket_id)
+        if ticket is None:
+            return []
+        turn = self._turn(store, ticket.platform, ticket.chat_id, "system", "system", False, now, None)
+        turn.deferrable = True
+        carry_out(turn, ticket, kind)
+        return turn.outbox

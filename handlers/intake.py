@@ -97,6 +97,8 @@ def submit_request(
     if assignee is not None:
         ticket.assignee = assignee.id
         turn.record(ticket, ticket.transition(Status.ASSIGNED, "system", now, assignee.id))
+    else:
+        turn.replan(ticket)
 
     hotline = hotline_for(directory, parsed.emergency_kind) if emergency else None
     expectation = directory.policy.ack_expectation.get(

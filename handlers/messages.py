@@ -73,3 +73,5 @@ class Outbound:
     ticket_id: int | None = None
     """Set when replies to this message should be understood as about that ticket."""
     image_png: bytes | None = None
+    not_before: datetime | None = None
+    """Hold until then (quiet hours); None means at once."""

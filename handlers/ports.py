@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from handlers.categories import Category
 from handlers.messages import Inbound
 from handlers.tickets import Reporter, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from handlers.timers import Due
 
 
 class TicketStore(Protocol):
@@ -51,3 +54,6 @@ class TicketStore(Protocol):
         """The latest resolved, unrated ticket this person reported or co-reported."""
 
     def events(self, ticket_id: int) -> list[TicketEvent]: ...
+
+    def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
+        """Make the ticket's pending timers exactly ``plan``; timers already done stay done."""

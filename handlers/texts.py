@@ -204,3 +204,32 @@ def staff_private_help() -> str:
 
 def not_reporter_rating() -> str:
     return "谢谢!评价由反映这个问题的居民来做。"
+
+
+def ack_reminder(t: Ticket) -> str:
+    return f"⏰ 提醒:{t.label}({_category(t)})还没有接单,请回复“收到”。"
+
+
+def ack_overdue(t: Ticket) -> str:
+    return f"⏰ {t.label}({_category(t)})已超过接单时限,请马上回复“收到”。"
+
+
+def reassigned_to_backup(t: Ticket, previous_name: str) -> str:
+    return f"{previous_name}超时未接单,{t.label} 改由您处理。"
+
+
+def ack_missed_for_leader(t: Ticket, holder_name: str | None) -> str:
+    return f"【超时未接单 {t.label}】{_category(t)},负责人:{holder_name or '未指定'},请督办。"
+
+
+def resolve_reminder(t: Ticket, due_local: datetime | None) -> str:
+    deadline = f",办结时限{due_local:%m月%d日 %H:%M}" if due_local else ""
+    return f"⏰ 提醒:{t.label}({_category(t)})还未办结{deadline}。办好后发“{t.label} 已解决 说明”。"
+
+
+def return_visit_due(t: Ticket) -> str:
+    return f"请回访 {t.label}({_category(t)},{place(t, private=True)}),回访后发“{t.label} 回访 结果”。"
+
+
+def rating_reminder(t: Ticket) -> str:
+    return f"{t.label} 已处理完毕,还请反映人评价:回复 1 满意,2 基本满意,3 不满意。"

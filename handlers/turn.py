@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.directory import Chat, ChatKind, Directory, Staff
 from handlers.messages import Button, Outbound
 from handlers.ports import TicketStore
+from handlers.categories import Urgency
 from handlers.tickets import Reporter, Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from handlers.timers import TimerPolicy
+
+QuietHours = Callable[[datetime, Urgency], datetime]
+"""When a ping about a ticket of that urgency may be delivered (quiet hours)."""
 
 
 @dataclass
@@ -24,6 +33,10 @@ class Turn:
     staff: Staff | None
     is_private: bool
     message_id: str | None = None
+    timers: TimerPolicy | None = None
+    quiet: QuietHours | None = None
+    deferrable: bool = False
+    """Set for timer-driven turns: even group messages then respect quiet hours."""
     outbox: list[Outbound] = field(default_factory=list)
 
     @property
@@ -35,8 +48,21 @@ class Turn:
         return Reporter(self.platform, self.sender_id, self.sender_name, self.chat_id)
 
     def record(self, ticket: Ticket, event: TicketEvent) -> None:
+        """Save a change with its audit event; a new state re-plans the ticket's timers."""
         self.store.save_ticket(ticket)
         self.store.append_event(event)
+        if event.to_status is not None:
+            self.replan(ticket)
+
+    def replan(self, ticket: Ticket) -> None:
+        if self.timers is not None and ticket.id is not None:
+            self.store.replace_due(ticket.id, self.timers.plan(ticket))
+
+    def _not_before(self, ticket: Ticket | None) -> datetime | None:
+        if self.quiet is None or ticket is None:
+            return None
+        when = self.quiet(self.now, ticket.urgency)
+        return when if when > self.now else None
 
     def reply(self, text: str, ticket: Ticket | None = None, buttons: tuple[Button, ...] = ()) -> None:
         self.outbox.append(
@@ -64,6 +90,7 @@ class Turn:
                 reply_to_message_id=ticket.source_message_id,
                 ticket_id=ticket.id,
                 buttons=buttons,
+                not_before=self._not_before(ticket) if self.deferrable else None,
             )
         )
 
@@ -87,6 +114,7 @@ class Turn:
                     private=True,
                     ticket_id=ticket.id if ticket else None,
                     buttons=buttons,
+                    not_before=self._not_before(ticket),
                 )
             )
             return
@@ -99,6 +127,7 @@ class Turn:
                         chat_id=chat.chat_id,
                         text=f"@{person.name} {text}",
                         ticket_id=ticket.id if ticket else None,
+                        not_before=self._not_before(ticket),
                     )
                 )
                 return

@@ -21,6 +21,8 @@ class InMemoryTicketStore:
         self._reporters: dict[int, list[Reporter]] = {}
         self.links: dict[tuple[str, str, str], int] = {}
         self._counters: dict[str, int] = {}
+        self.due: dict[tuple[int, str, datetime], bool] = {}
+        """(ticket, kind, at) → done?"""
 
     def record_inbound(self, message: Inbound) -> bool:
         key = (message.platform, message.chat_id, message.message_id)
@@ -111,3 +113,13 @@ class InMemoryTicketStore:
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         return [e for e in self.event_log if e.ticket_id == ticket_id]
+
+    def replace_due(self, ticket_id: int, plan: list) -> None:  # type: ignore[type-arg]
+        for key, done in list(self.due.items()):
+            if key[0] == ticket_id and not done:
+                del self.due[key]
+        for item in plan:
+            self.due.setdefault((ticket_id, item.kind.value, item.at), False)
+
+    def pending_due(self, now: datetime) -> list[tuple[int, str, datetime]]:
+        return sorted((k for k, done in self.due.items() if not done and k[2] <= now), key=lambda k: k[2])
