@@ -206,6 +206,7 @@ def rate(turn: Turn, ticket: Ticket, rating: str) -> str:
         turn.reply(texts.not_reporter_rating())
         return texts.not_reporter_rating()
     ticket.rating = rating
+    ticket.rated_at = turn.now
     turn.store.append_event(ticket.note(turn.actor, turn.now, "rated", rating))
     if rating == "dissatisfied" and ticket.status in (Status.RESOLVED, Status.CLOSED):
         if ticket.resolve_due is not None:  # a fresh resolution deadline of the same length

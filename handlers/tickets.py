@@ -127,6 +127,7 @@ class Ticket:
     resolve_due: datetime | None = None
     resolution: str = ""
     rating: str | None = None
+    rated_at: datetime | None = None
     id: int | None = None
     code: int | None = None
     extras: dict[str, str] = field(default_factory=dict)

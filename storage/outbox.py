@@ -18,11 +18,12 @@ MAX_BACKOFF = timedelta(minutes=10)
 
 def enqueue(
     session: Session,
-    messages: Iterable[Outbound],
+    messages: list[Outbound],
     now: datetime,
     reserve: timedelta = timedelta(0),
 ) -> list[int]:
-    """Store replies; ``reserve`` keeps other processes off them while we send them."""
+    """Store replies; returns the ids to send now. ``reserve`` keeps other processes
+    off those while we send them; held messages (quiet hours) wait for the flush."""
     rows = [
         OutboxRow(
             platform=m.platform,
@@ -34,13 +35,17 @@ def enqueue(
             ticket_id=m.ticket_id,
             image_png=m.image_png,
             created_at=now,
-            deliver_after=now + reserve,
+            deliver_after=m.not_before if _held(m, now) else now + reserve,
         )
         for m in messages
     ]
     session.add_all(rows)
     session.flush()
-    return [r.id for r in rows if r.id is not None]
+    return [r.id for r, m in zip(rows, messages, strict=True) if r.id is not None and not _held(m, now)]
+
+
+def _held(message: Outbound, now: datetime) -> bool:
+    return message.not_before is not None and message.not_before > now
 
 
 def to_outbound(row: OutboxRow) -> Outbound:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, select, update
@@ -12,7 +12,10 @@ from sqlmodel import Session
 from handlers.categories import Category, EmergencyKind, Urgency
 from handlers.messages import Inbound
 from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
+from handlers.timers import Due
+from storage import due
 from storage.tables import (
+    DueItemRow,
     InboundMessage,
     MessageLink,
     ReporterRow,
@@ -62,6 +65,7 @@ def to_ticket(row: TicketRow) -> Ticket:
         resolve_due=row.resolve_due,
         resolution=row.resolution,
         rating=row.rating,
+        rated_at=row.rated_at,
     )
 
 
@@ -89,6 +93,7 @@ def _row_values(t: Ticket) -> dict[str, Any]:
         "households": t.households,
         "resolution": t.resolution[:MAX_STORED_TEXT],
         "rating": t.rating,
+        "rated_at": t.rated_at,
         "created_at": t.created_at,
         "acknowledged_at": t.acknowledged_at,
         "resolved_at": t.resolved_at,
@@ -254,6 +259,16 @@ class SqlTicketStore:
         )
         row = self.session.execute(statement).scalar_one_or_none()
         return to_ticket(row) if row else None
+
+    def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
+        wanted = {(d.kind.value, d.at.astimezone(UTC)) for d in plan}
+        due.drop_pending_except(self.session, ticket_id, wanted)
+        for kind, at in wanted:
+            self.session.execute(
+                insert_for(self.session, DueItemRow)
+                .values(ticket_id=ticket_id, kind=kind, due_at=at)
+                .on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
+            )
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         rows = self.session.execute(

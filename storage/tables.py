@@ -90,12 +90,13 @@ class TicketRow(SQLModel, table=True):
     households: int = 1
     resolution: str = ""
     rating: str | None = Field(default=None, max_length=16)
+    rated_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
     created_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
-    acknowledged_at: datetime | None = Field(default=None, sa_column=_ts())
-    resolved_at: datetime | None = Field(default=None, sa_column=_ts())
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
     closed_at: datetime | None = Field(default=None, sa_column=_ts())
     ack_due: datetime | None = Field(default=None, sa_column=_ts())
-    resolve_due: datetime | None = Field(default=None, sa_column=_ts())
+    resolve_due: datetime | None = Field(default=None, sa_column=_ts(index=True))
 
 
 class TicketEventRow(SQLModel, table=True):
@@ -160,3 +161,20 @@ class OutboxRow(SQLModel, table=True):
     attempts: int = 0
     last_error: str = ""
     platform_message_id: str | None = Field(default=None, max_length=128)
+
+
+class DueItemRow(SQLModel, table=True):
+    """A ticket's timer. Done timers stay as the record of what was sent."""
+
+    __tablename__ = "due_item"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind", "due_at"),
+        Index("ix_due_pending", "done_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str = Field(max_length=32)
+    due_at: datetime = Field(sa_column=_ts(nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=_ts())
+    done_at: datetime | None = Field(default=None, sa_column=_ts())

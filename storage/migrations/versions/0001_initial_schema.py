@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:49:30.057543
+Create Date: 2026-11-22 07:57:05.730298
 """
 
 from collections.abc import Sequence
@@ -80,6 +80,7 @@ def upgrade() -> None:
     sa.Column('households', sa.Integer(), nullable=False),
     sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('rating', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('rated_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
@@ -90,10 +91,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('community', 'code')
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_acknowledged_at'), ['acknowledged_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_assignee'), ['assignee'], unique=False)
         batch_op.create_index('ix_ticket_chat', ['platform', 'chat_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_grid'), ['grid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_rated_at'), ['rated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_resolve_due'), ['resolve_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_resolved_at'), ['resolved_at'], unique=False)
         batch_op.create_index('ix_ticket_similar', ['community', 'building', 'category', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_ticket_status'), ['status'], unique=False)
 
@@ -102,6 +107,21 @@ def upgrade() -> None:
     sa.Column('last_code', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('community')
     )
+    op.create_table('due_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ticket_id', 'kind', 'due_at')
+    )
+    with op.batch_alter_table('due_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_due_item_ticket_id'), ['ticket_id'], unique=False)
+        batch_op.create_index('ix_due_pending', ['done_at', 'due_at'], unique=False)
+
     op.create_table('message_link',
     sa.Column('platform', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('chat_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
@@ -153,14 +173,23 @@ def downgrade() -> None:
 
     op.drop_table('reporter')
     op.drop_table('message_link')
+    with op.batch_alter_table('due_item', schema=None) as batch_op:
+        batch_op.drop_index('ix_due_pending')
+        batch_op.drop_index(batch_op.f('ix_due_item_ticket_id'))
+
+    op.drop_table('due_item')
     op.drop_table('ticket_counter')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_status'))
         batch_op.drop_index('ix_ticket_similar')
+        batch_op.drop_index(batch_op.f('ix_ticket_resolved_at'))
+        batch_op.drop_index(batch_op.f('ix_ticket_resolve_due'))
+        batch_op.drop_index(batch_op.f('ix_ticket_rated_at'))
         batch_op.drop_index(batch_op.f('ix_ticket_grid'))
         batch_op.drop_index(batch_op.f('ix_ticket_created_at'))
         batch_op.drop_index('ix_ticket_chat')
         batch_op.drop_index(batch_op.f('ix_ticket_assignee'))
+        batch_op.drop_index(batch_op.f('ix_ticket_acknowledged_at'))
 
     op.drop_table('ticket')
     with op.batch_alter_table('outbox', schema=None) as batch_op:

@@ -1,0 +1,44 @@
+"""The one scheduler: APScheduler drives the sweep and the digests; what is due
+lives in the database, so a restart (even after kill -9) catches up exactly once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.runtime import Runtime
+from schedules.sweep import sweep
+
+log = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 30
+
+
+async def tick(runtime: Runtime) -> int:
+    """One sweep plus the outbox: what the scheduler runs every SWEEP_SECONDS."""
+    ids = sweep(runtime.engine, runtime.desk, runtime.clock())
+    await runtime.deliver(ids)
+    await runtime.flush_outbox()
+    return len(ids)
+
+
+def build_scheduler(
+    runtime: Runtime,
+    timezone: str,
+    digest_time: str,
+    send_digests: Callable[[bool], Awaitable[None]] | None = None,
+) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=ZoneInfo(timezone))
+    scheduler.add_job(tick, "interval", args=[runtime], seconds=SWEEP_SECONDS, id="sweep",
+                      max_instances=1, coalesce=True)
+    if send_digests is not None:
+        hour, minute = (int(x) for x in digest_time.split(":"))
+        scheduler.add_job(send_digests, CronTrigger(hour=hour, minute=minute), args=[False],
+                          id="daily_digest", coalesce=True, misfire_grace_time=3600)
+        scheduler.add_job(send_digests, CronTrigger(day_of_week="mon", hour=hour, minute=minute),
+                          args=[True], id="weekly_digest", coalesce=True, misfire_grace_time=3600)
+    return scheduler

@@ -1,0 +1,48 @@
+"""Ticket timers in the database: planned by the core, claimed by the sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from storage.tables import DueItemRow
+
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def claim(session: Session, now: datetime, limit: int = 500) -> list[DueItemRow]:
+    """Pending timers that are due, oldest first. On PostgreSQL the rows stay locked
+    (SKIP LOCKED) until this transaction ends, so two bots never take the same one."""
+    statement = (
+        select(DueItemRow)
+        .where(DueItemRow.done_at.is_(None), DueItemRow.due_at <= now)  # type: ignore[union-attr,operator]
+        .order_by(DueItemRow.due_at, DueItemRow.id)  # type: ignore[arg-type]
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True, of=DueItemRow)  # type: ignore[arg-type]
+    return list(session.execute(statement).scalars())
+
+
+def mark_done(session: Session, item: DueItemRow, now: datetime) -> None:
+    session.execute(
+        update(DueItemRow).where(DueItemRow.id == item.id).values(done_at=now)  # type: ignore[arg-type]
+    )
+
+
+def pending(session: Session, ticket_id: int) -> list[DueItemRow]:
+    return list(
+        session.execute(
+            select(DueItemRow)
+            .where(DueItemRow.ticket_id == ticket_id, DueItemRow.done_at.is_(None))  # type: ignore[arg-type,union-attr]
+            .order_by(DueItemRow.due_at)  # type: ignore[arg-type]
+        ).scalars()
+    )
+
+
+def drop_pending_except(session: Session, ticket_id: int, keep: set[tuple[str, datetime]]) -> None:
+    for row in pending(session, ticket_id):
+        if (row.kind, row.due_at) not in keep:
+            session.execute(delete(DueItemRow).where(DueItemRow.id == row.id))  # type: ignore[arg-type]
