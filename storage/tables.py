@@ -64,6 +64,8 @@ class TicketRow(SQLModel, table=True):
         UniqueConstraint("community", "code"),
         Index("ix_ticket_similar", "community", "building", "category", "status"),
         Index("ix_ticket_chat", "platform", "chat_id", "created_at"),
+        Index("ix_ticket_status_resolve_due", "status", "resolve_due"),
+        Index("ix_ticket_status_ack_due", "status", "ack_due"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,7 +97,7 @@ class TicketRow(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
     resolved_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
     closed_at: datetime | None = Field(default=None, sa_column=_ts())
-    ack_due: datetime | None = Field(default=None, sa_column=_ts())
+    ack_due: datetime | None = Field(default=None, sa_column=_ts(index=True))
     resolve_due: datetime | None = Field(default=None, sa_column=_ts(index=True))
 
 
@@ -106,7 +108,7 @@ class TicketEventRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
-    at: datetime = Field(sa_column=_ts(nullable=False))
+    at: datetime = Field(sa_column=_ts(nullable=False, index=True))
     actor: str = Field(max_length=160)
     action: str = Field(max_length=32)
     from_status: str | None = Field(default=None, max_length=16)

@@ -1,0 +1,137 @@
+"""The queries behind the leaders' digest. Each reads only a time range or the
+open tickets through an index, so it stays fast on millions of tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
+
+from handlers.tickets import OPEN_STATUSES, Status
+from storage.tables import TicketEventRow, TicketRow
+
+_AWAITING = [Status.ASSIGNED.value, Status.TRANSFERRED.value, Status.NEW.value]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a leader sees: some grids, some communities, or everything (both None)."""
+
+    communities: tuple[str, ...] | None = None
+    grids: tuple[str, ...] | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        parts: list[ColumnElement[bool]] = []
+        if self.communities is not None:
+            parts.append(TicketRow.community.in_(self.communities))  # type: ignore[attr-defined]
+        if self.grids is not None:
+            parts.append(TicketRow.grid.in_(self.grids))  # type: ignore[union-attr]
+        return and_(True, *parts)
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the digest needs of one ticket; no resident's name, phone or room."""
+
+    id: int
+    code: int
+    community: str
+    grid: str | None
+    building: str | None
+    category: str
+    status: str
+    assignee: str | None
+    escalation_level: int
+    rating: str | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    rated_at: datetime | None
+    ack_due: datetime | None
+    resolve_due: datetime | None
+
+
+_FACT_COLUMNS = (
+    TicketRow.id, TicketRow.code, TicketRow.community, TicketRow.grid, TicketRow.building,
+    TicketRow.category, TicketRow.status, TicketRow.assignee, TicketRow.escalation_level,
+    TicketRow.rating, TicketRow.created_at, TicketRow.acknowledged_at, TicketRow.resolved_at,
+    TicketRow.rated_at, TicketRow.ack_due, TicketRow.resolve_due,
+)
+
+
+def _facts(rows: Sequence[tuple]) -> list[TicketFacts]:  # type: ignore[type-arg]
+    return [TicketFacts(*row) for row in rows]
+
+
+def _in(column: object, start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(column >= start, column < end)  # type: ignore[operator]
+
+
+def active_in(session: Session, scope: Scope, start: datetime, end: datetime) -> list[TicketFacts]:
+    """Tickets with anything in [start, end): created, acknowledged, resolved, rated, or due."""
+    touched = or_(
+        _in(TicketRow.created_at, start, end),
+        _in(TicketRow.acknowledged_at, start, end),
+        _in(TicketRow.resolved_at, start, end),
+        _in(TicketRow.rated_at, start, end),
+        _in(TicketRow.ack_due, start, end),
+        _in(TicketRow.resolve_due, start, end),
+    )
+    rows = session.execute(select(*_FACT_COLUMNS).where(touched, scope.condition())).all()
+    return _facts(rows)
+
+
+def escalated_in(session: Session, scope: Scope, start: datetime, end: datetime) -> set[int]:
+    statement = (
+        select(TicketEventRow.ticket_id)
+        .join(TicketRow, TicketRow.id == TicketEventRow.ticket_id)  # type: ignore[arg-type]
+        .where(TicketEventRow.action == Status.ESCALATED.value, _in(TicketEventRow.at, start, end),
+               scope.condition())
+        .distinct()
+    )
+    return set(session.execute(statement).scalars())
+
+
+def most_overdue(session: Session, scope: Scope, now: datetime, limit: int = 5) -> list[TicketFacts]:
+    """Open tickets furthest past a deadline, found through (status, due) indexes."""
+    found: dict[int, TicketFacts] = {}
+    for status in sorted(s.value for s in OPEN_STATUSES):
+        for due_column in (TicketRow.resolve_due, TicketRow.ack_due):
+            if due_column is TicketRow.ack_due and status not in _AWAITING:
+                continue
+            statement = (
+                select(*_FACT_COLUMNS)
+                .where(TicketRow.status == status, due_column < now, scope.condition())  # type: ignore[operator]
+                .order_by(due_column)
+                .limit(limit)
+            )
+            for fact in _facts(session.execute(statement).all()):
+                found[fact.id] = fact
+    return sorted(found.values(), key=lambda f: overdue_since(f, now))[:limit]
+
+
+def overdue_since(fact: TicketFacts, now: datetime) -> datetime:
+    dues = [fact.resolve_due]
+    if fact.status in _AWAITING:
+        dues.append(fact.ack_due)
+    return min(d for d in dues if d is not None and d < now)
+
+
+def hot_spots(
+    session: Session, scope: Scope, since: datetime, until: datetime, threshold: int = 3
+) -> list[tuple[str, str, str, int]]:
+    """(community, building, category, count) with ≥ threshold tickets in the window."""
+    count = func.count()
+    statement = (
+        select(TicketRow.community, TicketRow.building, TicketRow.category, count)
+        .where(_in(TicketRow.created_at, since, until), TicketRow.building.is_not(None),  # type: ignore[union-attr]
+               scope.condition())
+        .group_by(TicketRow.community, TicketRow.building, TicketRow.category)
+        .having(count >= threshold)
+        .order_by(count.desc())
+    )
+    return [(c, b, cat, int(n)) for c, b, cat, n in session.execute(statement).all()]
