@@ -1,0 +1,64 @@
+"""Intake speed through the console platform on SQLite: parse + store + receipt +
+worker notification, the whole path a resident's message takes.
+
+    .venv/bin/python bench/bench_intake.py [N]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.bootstrap import build_desk, open_storage  # noqa: E402
+from bot.console import ConsolePlatform  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from tests.factories import MONDAY_9AM  # noqa: E402
+
+MESSAGES = [
+    "{b}号楼2单元楼道灯坏了好几天了",
+    "{b}号楼下水道堵了 污水都冒出来了",
+    "早上好各位邻居",
+    "{b}栋电梯又停了 老人上不去楼",
+    "谢谢网格员",
+    "{b}号楼门口的垃圾好几天没人收了",
+    "【通知】明天上午停水",
+    "{b}号楼有人在楼道里给电动车充电",
+]
+
+
+async def run(n: int) -> None:
+    settings = load_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_storage(f"sqlite:///{tmp}/bench.db")
+        console = ConsolePlatform()
+        now = [MONDAY_9AM]
+        runtime = Runtime(build_desk(settings), engine, [console], lambda: now[0])
+        await runtime.start(flush_every=0)
+        latencies = []
+        start = time.perf_counter()
+        for i in range(n):
+            # spread over time and buildings so most requests are new tickets, not duplicates
+            now[0] = MONDAY_9AM + timedelta(hours=i)
+            text = MESSAGES[i % len(MESSAGES)].format(b=1 + i % 4)
+            t0 = time.perf_counter()
+            await console.post("jl-3", f"居民{i % 50}", text, now[0])
+            latencies.append(time.perf_counter() - t0)
+        elapsed = time.perf_counter() - start
+        await runtime.stop()
+        sent = sum(1 for s in console.transcript if s.speaker.startswith("🤖"))
+    latencies.sort()
+    print(f"intake (console + SQLite WAL): {n} messages in {elapsed:.2f} s = {n / elapsed:.0f} messages/s")
+    print(f"  per message: p50 {statistics.median(latencies) * 1000:.2f} ms, "
+          f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms; bot replies sent: {sent}")
+
+
+if __name__ == "__main__":
+    asyncio.run(run(int(sys.argv[1]) if len(sys.argv) > 1 else 3000))
