@@ -41,6 +41,7 @@ def build_platforms(settings: Settings) -> list[Platform]:
 
 async def _serve(settings: Settings) -> None:
     from schedules.digest_job import digest_sender
+
     from schedules.scheduler import build_scheduler, tick
 
     tz = ZoneInfo(settings.timezone)

@@ -103,11 +103,11 @@ def parse_command(text: str) -> TicketCommand | None:
                 return TicketCommand(verb, int(m.group(1)), rest[len(word):].strip(" :：,，"))
         return None
     if m := _SLASH.match(text):
-        verb = _SLASH_VERBS.get(m.group(1).lower())
-        if verb is None:
+        slash_verb = _SLASH_VERBS.get(m.group(1).lower())
+        if slash_verb is None:
             return None
         code = int(m.group(2)) if m.group(2) else None
-        return TicketCommand(verb, code, m.group(3).strip())
+        return TicketCommand(slash_verb, code, m.group(3).strip())
     return None
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handlers.categories import Urgency
 from handlers.directory import Chat, ChatKind, Directory, Staff
 from handlers.messages import Button, Outbound
 from handlers.ports import TicketStore
-from handlers.categories import Urgency
 from handlers.tickets import Reporter, Ticket, TicketEvent
 
 if TYPE_CHECKING:

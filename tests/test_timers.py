@@ -19,7 +19,7 @@ from storage.database import session_scope
 from storage.repository import SqlTicketStore
 from storage.tables import DueItemRow, OutboxRow
 from tests.databases import postgres_engine
-from tests.factories import MONDAY_9AM, group_message, private_message
+from tests.factories import MONDAY_9AM
 from tests.test_conversation import keyword_parser
 
 SPANS = {Urgency.EMERGENCY: (timedelta(minutes=5), timedelta(hours=2)),
