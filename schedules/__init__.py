@@ -1,0 +1,1 @@
+"""Time: pure policy (working time, SLAs, quiet hours) and the scheduler wiring."""
