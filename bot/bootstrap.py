@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from bot.settings import Settings
+from bot.settings import Settings, parse_clock
+from handlers.categories import Urgency
 from handlers.desk import Desk
+from schedules.policy import TicketTimers
+from schedules.quiet import QuietHours
+from schedules.sla import SlaPolicy
+from schedules.worktime import WorkCalendar
 from storage.database import make_engine, upgrade
+
+RETURN_VISIT_AT = time(10, 0)
 
 
 def build_desk(settings: Settings) -> Desk:
-    return Desk(settings.directory(), deadlines=_deadlines(settings))
-
-
-def _deadlines(settings: Settings):  # type: ignore[no-untyped-def]
-    """SLA deadlines from schedules/ when available (None: tickets carry no deadlines)."""
-    try:
-        from schedules.sla import SlaPolicy  # noqa: PLC0415
-        from schedules.worktime import WorkCalendar  # noqa: PLC0415
-    except ImportError:
-        return None
     calendar = WorkCalendar(ZoneInfo(settings.timezone), settings.work_periods())
-    policy = SlaPolicy.from_config(
+    sla = SlaPolicy.from_config(
         {u.value: (s.acknowledge, s.resolve) for u, s in settings.sla.items()}, calendar
     )
+    quiet = QuietHours(
+        parse_clock(settings.quiet_hours.start), parse_clock(settings.quiet_hours.end),
+        settings.timezone,
+    )
 
-    def deadlines(urgency, created_at: datetime):  # type: ignore[no-untyped-def]
-        due = policy.deadlines(urgency, created_at)
+    def deadlines(urgency: Urgency, created_at: datetime) -> tuple[datetime | None, datetime | None]:
+        due = sla.deadlines(urgency, created_at)
         return due.ack_due, due.resolve_due
 
-    return deadlines
+    timers = TicketTimers(
+        next_visit=lambda resolved: calendar.next_working_day_at(resolved, RETURN_VISIT_AT),
+        reminder_at=sla.reminder_at,
+    )
+    return Desk(settings.directory(), deadlines=deadlines, timers=timers, quiet=quiet.deliver_at)
 
 
 def open_storage(url: str) -> Engine:
