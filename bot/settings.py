@@ -26,10 +26,10 @@ from handlers.directory import (
     Role,
     Staff,
 )
+from schedules.sla import parse_duration
 
 BUNDLED_CONFIG = Path(__file__).parent / "data" / "config.yaml"
 PLATFORMS = ("console", "telegram", "wechat")
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)(m|h|d|wh|wd)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -117,10 +117,7 @@ class SlaModel(_Model):
     @field_validator("acknowledge", "resolve")
     @classmethod
     def _duration(cls, value: str) -> str:
-        if not _DURATION.match(value.strip()):
-            raise ValueError(
-                f"expected a duration like 5m, 2h, 3d, 4wh (working hours) or 5wd (working days), got {value!r}"
-            )
+        parse_duration(value)
         return value.strip()
 
 
