@@ -1,0 +1,1 @@
+"""A loopback Telegram Bot API for tests and the benchmark, and factories for what users do."""
