@@ -21,11 +21,14 @@ from handlers.commands import (
     Verb,
     code_mentioned,
     is_co_report,
+    is_digest_request,
     parse_bare_command,
     parse_command,
     parse_rating,
 )
-from handlers.directory import Directory
+from handlers.digest import Digest, format_digest, format_weekly
+from handlers.digest_build import build_digest, period, scope_for
+from handlers.directory import Directory, Staff
 from handlers.intake import Deadlines, add_co_reporter, submit_request
 from handlers.messages import ButtonPress, Inbound, MessageKind, Outbound
 from handlers.parsing import ParseContext, ParsedRequest, parse_message
@@ -63,12 +66,14 @@ class Desk:
         deadlines: Deadlines | None = None,
         timers: TimerPolicy | None = None,
         quiet: QuietHours | None = None,
+        chart: Callable[[Digest], bytes] | None = None,
     ) -> None:
         self.directory = directory
         self.parse = parse
         self.deadlines = deadlines
         self.timers = timers
         self.quiet = quiet
+        self.chart = chart
         self._contexts: dict[tuple[str, str], ParseContext] = {}
 
     def parse_context(self, platform: str, chat_id: str, topic: str | None = None) -> ParseContext:
@@ -135,6 +140,11 @@ class Desk:
                 command = bare
         if command is not None:
             self._command(turn, command, linked)
+            return
+        if turn.staff is not None and is_digest_request(text):
+            weekly = "周" in text or "weekly" in text
+            if not self._digest(turn, turn.staff, weekly):
+                turn.reply(texts.digest_not_for_you())
             return
         if turn.staff is None:
             rating = parse_rating(text)
@@ -243,4 +253,30 @@ class Desk:
         turn = self._turn(store, ticket.platform, ticket.chat_id, "system", "system", False, now, None)
         turn.deferrable = True
         carry_out(turn, ticket, kind)
+        return turn.outbox
+
+    # --- leaders' digest -------------------------------------------------------
+    def _digest(self, turn: Turn, leader: Staff, weekly: bool) -> bool:
+        scope = scope_for(leader, self.directory)
+        if scope is None:
+            return False
+        start, end = period(turn.now, weekly)
+        facts = turn.store.digest_facts(scope, start, end, turn.now)
+        digest = build_digest(facts, scope, start, end, turn.now, self.directory)
+        turn.reply((format_weekly if weekly else format_digest)(digest))
+        if self.chart is not None:
+            turn.outbox.append(replace(turn.outbox[-1], text="", image_png=self.chart(digest),
+                                       reply_to_message_id=None))
+        return True
+
+    def digest_for(self, store: TicketStore, leader: Staff, now: datetime, weekly: bool) -> list[Outbound]:
+        """The scheduled digest, sent to the leader privately."""
+        turn = self._turn(store, "", "", leader.id, leader.name, True, now, None)
+        if not self._digest(turn, leader, weekly) or not turn.outbox:
+            return []
+        text, *images = turn.outbox
+        turn.outbox = []
+        turn.tell_staff(leader, text.text)
+        for image in images:
+            turn.outbox.append(replace(turn.outbox[0], text="", image_png=image.image_png))
         return turn.outbox

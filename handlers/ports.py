@@ -10,6 +10,7 @@ from handlers.messages import Inbound
 from handlers.tickets import Reporter, Ticket, TicketEvent
 
 if TYPE_CHECKING:
+    from handlers.digest_build import DigestFacts, DigestScope
     from handlers.timers import Due
 
 
@@ -54,6 +55,11 @@ class TicketStore(Protocol):
         """The latest resolved, unrated ticket this person reported or co-reported."""
 
     def events(self, ticket_id: int) -> list[TicketEvent]: ...
+
+    def digest_facts(
+        self, scope: DigestScope, start: datetime, end: datetime, now: datetime
+    ) -> DigestFacts:
+        """What the leaders' digest for ``scope`` over [start, end) is made of."""
 
     def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
         """Make the ticket's pending timers exactly ``plan``; timers already done stay done."""

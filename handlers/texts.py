@@ -233,3 +233,7 @@ def return_visit_due(t: Ticket) -> str:
 
 def rating_reminder(t: Ticket) -> str:
     return f"{t.label} 已处理完毕,还请反映人评价:回复 1 满意,2 基本满意,3 不满意。"
+
+
+def digest_not_for_you() -> str:
+    return "日报发给网格长、社区和街道负责人。"

@@ -4,55 +4,32 @@ open tickets through an index, so it stays fast on millions of tickets."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
+from handlers.digest_build import (
+    HOT_SPOT_DAYS,
+    HOT_SPOT_THRESHOLD,
+    DigestFacts,
+    DigestScope,
+    TicketFacts,
+)
 from handlers.tickets import OPEN_STATUSES, Status
-from storage.tables import TicketEventRow, TicketRow
+from storage.tables import SentDigest, TicketEventRow, TicketRow
 
 _AWAITING = [Status.ASSIGNED.value, Status.TRANSFERRED.value, Status.NEW.value]
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a leader sees: some grids, some communities, or everything (both None)."""
-
-    communities: tuple[str, ...] | None = None
-    grids: tuple[str, ...] | None = None
-
-    def condition(self) -> ColumnElement[bool]:
-        parts: list[ColumnElement[bool]] = []
-        if self.communities is not None:
-            parts.append(TicketRow.community.in_(self.communities))  # type: ignore[attr-defined]
-        if self.grids is not None:
-            parts.append(TicketRow.grid.in_(self.grids))  # type: ignore[union-attr]
-        return and_(True, *parts)
-
-
-@dataclass(frozen=True)
-class TicketFacts:
-    """What the digest needs of one ticket; no resident's name, phone or room."""
-
-    id: int
-    code: int
-    community: str
-    grid: str | None
-    building: str | None
-    category: str
-    status: str
-    assignee: str | None
-    escalation_level: int
-    rating: str | None
-    created_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    rated_at: datetime | None
-    ack_due: datetime | None
-    resolve_due: datetime | None
+def _scope(scope: DigestScope) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = []
+    if scope.communities is not None:
+        parts.append(TicketRow.community.in_(scope.communities))  # type: ignore[attr-defined]
+    if scope.grids is not None:
+        parts.append(TicketRow.grid.in_(scope.grids))  # type: ignore[union-attr]
+    return and_(True, *parts)
 
 
 _FACT_COLUMNS = (
@@ -71,7 +48,7 @@ def _in(column: object, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)  # type: ignore[operator]
 
 
-def active_in(session: Session, scope: Scope, start: datetime, end: datetime) -> list[TicketFacts]:
+def active_in(session: Session, scope: DigestScope, start: datetime, end: datetime) -> list[TicketFacts]:
     """Tickets with anything in [start, end): created, acknowledged, resolved, rated, or due."""
     touched = or_(
         _in(TicketRow.created_at, start, end),
@@ -81,22 +58,22 @@ def active_in(session: Session, scope: Scope, start: datetime, end: datetime) ->
         _in(TicketRow.ack_due, start, end),
         _in(TicketRow.resolve_due, start, end),
     )
-    rows = session.execute(select(*_FACT_COLUMNS).where(touched, scope.condition())).all()
+    rows = session.execute(select(*_FACT_COLUMNS).where(touched, _scope(scope))).all()
     return _facts(rows)
 
 
-def escalated_in(session: Session, scope: Scope, start: datetime, end: datetime) -> set[int]:
+def escalated_in(session: Session, scope: DigestScope, start: datetime, end: datetime) -> set[int]:
     statement = (
         select(TicketEventRow.ticket_id)
         .join(TicketRow, TicketRow.id == TicketEventRow.ticket_id)  # type: ignore[arg-type]
         .where(TicketEventRow.action == Status.ESCALATED.value, _in(TicketEventRow.at, start, end),
-               scope.condition())
+               _scope(scope))
         .distinct()
     )
     return set(session.execute(statement).scalars())
 
 
-def most_overdue(session: Session, scope: Scope, now: datetime, limit: int = 5) -> list[TicketFacts]:
+def most_overdue(session: Session, scope: DigestScope, now: datetime, limit: int = 5) -> list[TicketFacts]:
     """Open tickets furthest past a deadline, found through (status, due) indexes."""
     found: dict[int, TicketFacts] = {}
     for status in sorted(s.value for s in OPEN_STATUSES):
@@ -105,7 +82,7 @@ def most_overdue(session: Session, scope: Scope, now: datetime, limit: int = 5) 
                 continue
             statement = (
                 select(*_FACT_COLUMNS)
-                .where(TicketRow.status == status, due_column < now, scope.condition())  # type: ignore[operator]
+                .where(TicketRow.status == status, due_column < now, _scope(scope))  # type: ignore[operator]
                 .order_by(due_column)
                 .limit(limit)
             )
@@ -122,16 +99,41 @@ def overdue_since(fact: TicketFacts, now: datetime) -> datetime:
 
 
 def hot_spots(
-    session: Session, scope: Scope, since: datetime, until: datetime, threshold: int = 3
+    session: Session, scope: DigestScope, since: datetime, until: datetime, threshold: int = 3
 ) -> list[tuple[str, str, str, int]]:
     """(community, building, category, count) with ≥ threshold tickets in the window."""
     count = func.count()
     statement = (
         select(TicketRow.community, TicketRow.building, TicketRow.category, count)
         .where(_in(TicketRow.created_at, since, until), TicketRow.building.is_not(None),  # type: ignore[union-attr]
-               scope.condition())
+               _scope(scope))
         .group_by(TicketRow.community, TicketRow.building, TicketRow.category)
         .having(count >= threshold)
         .order_by(count.desc())
     )
     return [(c, b, cat, int(n)) for c, b, cat, n in session.execute(statement).all()]
+
+
+def digest_facts(session: Session, scope: DigestScope, start: datetime, end: datetime,
+                 now: datetime) -> DigestFacts:
+    return DigestFacts(
+        active=active_in(session, scope, start, end),
+        escalated=escalated_in(session, scope, start, end),
+        most_overdue=most_overdue(session, scope, now),
+        hot_spots=hot_spots(session, scope, end - timedelta(days=HOT_SPOT_DAYS), end,
+                            HOT_SPOT_THRESHOLD),
+    )
+
+
+def claim_digest(session: Session, staff_id: str, kind: str, period_start: datetime,
+                 now: datetime) -> bool:
+    """True for the one process that gets to send this leader this digest."""
+    from storage.repository import insert_for
+
+    statement = (
+        insert_for(session, SentDigest)
+        .values(staff_id=staff_id, kind=kind, period_start=period_start, sent_at=now)
+        .on_conflict_do_nothing(index_elements=["staff_id", "kind", "period_start"])
+        .returning(SentDigest.staff_id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None

@@ -10,10 +10,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from handlers.categories import Category, EmergencyKind, Urgency
+from handlers.digest_build import DigestFacts, DigestScope
 from handlers.messages import Inbound
 from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
 from handlers.timers import Due
-from storage import due
+from storage import digest, due
 from storage.tables import (
     DueItemRow,
     InboundMessage,
@@ -269,6 +270,10 @@ class SqlTicketStore:
                 .values(ticket_id=ticket_id, kind=kind, due_at=at)
                 .on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
             )
+
+    def digest_facts(self, scope: DigestScope, start: datetime, end: datetime,
+                     now: datetime) -> DigestFacts:
+        return digest.digest_facts(self.session, scope, start, end, now)
 
     def events(self, ticket_id: int) -> list[TicketEvent]:
         rows = self.session.execute(

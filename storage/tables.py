@@ -180,3 +180,14 @@ class DueItemRow(SQLModel, table=True):
     due_at: datetime = Field(sa_column=_ts(nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=_ts())
     done_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class SentDigest(SQLModel, table=True):
+    """One row per digest sent, so two bot processes never send the same one twice."""
+
+    __tablename__ = "sent_digest"
+
+    staff_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(primary_key=True, max_length=16)
+    period_start: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
+    sent_at: datetime = Field(sa_column=_ts(nullable=False))

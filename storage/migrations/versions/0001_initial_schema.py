@@ -1,8 +1,8 @@
 """initial schema
 
 Revision ID: 0001
-Revises:
-Create Date: 2026-11-22 07:59:37.288402
+Revises: 
+Create Date: 2026-11-22 08:03:31.974591
 """
 
 from collections.abc import Sequence
@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
+
+
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -53,6 +55,13 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_pending', ['sent_at', 'platform'], unique=False)
 
+    op.create_table('sent_digest',
+    sa.Column('staff_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('period_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('staff_id', 'kind', 'period_start')
+    )
     op.create_table('ticket',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -198,6 +207,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticket_ack_due'))
 
     op.drop_table('ticket')
+    op.drop_table('sent_digest')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_pending')
 

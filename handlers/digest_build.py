@@ -1,0 +1,176 @@
+"""From ticket facts to the leaders' digest figures: which ticket counts where.
+
+响应率: tickets created in the period, acknowledged by their deadline.
+解决率: tickets resolved in the period, or whose resolution deadline passed in it
+        unresolved (each ticket counted once), resolved by their deadline.
+满意率: ratings given in the period, 满意 or 基本满意 among all ratings.
+Overdue: a deadline that passed in the period unmet. Escalated: escalated in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from handlers.digest import Digest, GroupFigures, HotSpot, OverdueItem, RateCounts
+from handlers.directory import Directory, Role, Staff
+from handlers.tickets import Status
+
+RATED = {"satisfied", "basically", "dissatisfied"}
+NOT_COUNTED = {Status.WITHDRAWN.value, Status.MERGED.value}
+HOT_SPOT_DAYS = 7
+HOT_SPOT_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class DigestScope:
+    """What a leader sees: some grids, some communities, or everything (both None)."""
+
+    name: str
+    communities: tuple[str, ...] | None = None
+    grids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the digest needs of one ticket; no resident's name, phone or room."""
+
+    id: int
+    code: int
+    community: str
+    grid: str | None
+    building: str | None
+    category: str
+    status: str
+    assignee: str | None
+    escalation_level: int
+    rating: str | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    rated_at: datetime | None
+    ack_due: datetime | None
+    resolve_due: datetime | None
+
+
+@dataclass(frozen=True)
+class DigestFacts:
+    active: list[TicketFacts]
+    """Every ticket with something in the period (created, acknowledged, resolved, rated, due)."""
+    escalated: set[int] = field(default_factory=set)
+    most_overdue: list[TicketFacts] = field(default_factory=list)
+    hot_spots: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """(community, building, category, count) over the last HOT_SPOT_DAYS days."""
+
+
+def scope_for(leader: Staff, directory: Directory) -> DigestScope | None:
+    if leader.role is Role.STREET_LEADER:
+        return DigestScope(directory.street_name)
+    if leader.role is Role.COMMUNITY_LEADER:
+        names = "、".join(directory.communities[c].name for c in leader.communities if c in directory.communities)
+        return DigestScope(names, communities=tuple(leader.communities))
+    if leader.role is Role.GRID_LEADER:
+        names = "、".join(directory.grids[g].name for g in leader.grids if g in directory.grids)
+        return DigestScope(names, grids=tuple(leader.grids))
+    return None
+
+
+def _within(t: datetime | None, start: datetime, end: datetime) -> bool:
+    return t is not None and start <= t < end
+
+
+def _on_time(done: datetime | None, due: datetime | None, end: datetime) -> bool:
+    return done is not None and done < end and (due is None or done <= due)
+
+
+def add_ticket(g: GroupFigures, f: TicketFacts, start: datetime, end: datetime, escalated: bool) -> GroupFigures:
+    counted = f.status not in NOT_COUNTED
+    created = _within(f.created_at, start, end)
+    resolution_counts = counted and (
+        (_within(f.resolved_at, start, end) and (f.resolve_due is None or f.resolve_due >= start))
+        or (_within(f.resolve_due, start, end) and (f.resolved_at is None or f.resolved_at > f.resolve_due))  # type: ignore[operator]
+    )
+    rated = _within(f.rated_at, start, end) and f.rating in RATED
+    overdue = (
+        _within(f.ack_due, start, end) and (f.acknowledged_at is None or f.acknowledged_at > f.ack_due)  # type: ignore[operator]
+    ) or (
+        _within(f.resolve_due, start, end) and (f.resolved_at is None or f.resolved_at > f.resolve_due)  # type: ignore[operator]
+    )
+    return GroupFigures(
+        name=g.name,
+        new=g.new + created,
+        acknowledged=g.acknowledged + _within(f.acknowledged_at, start, end),
+        resolved=g.resolved + _within(f.resolved_at, start, end),
+        overdue=g.overdue + (counted and overdue),
+        escalated=g.escalated + escalated,
+        response=_add(g.response, created and counted, _on_time(f.acknowledged_at, f.ack_due, end)),
+        resolution=_add(g.resolution, resolution_counts, _on_time(f.resolved_at, f.resolve_due, end)),
+        satisfaction=_add(g.satisfaction, rated, f.rating in ("satisfied", "basically")),
+    )
+
+
+def _add(r: RateCounts, counts: bool, ok: bool) -> RateCounts:
+    return RateCounts(r.total + 1, r.ok + ok) if counts else r
+
+
+def _grouped(
+    facts: Iterable[TicketFacts], key: Callable[[TicketFacts], str], start: datetime, end: datetime,
+    escalated: set[int],
+) -> list[GroupFigures]:
+    groups: dict[str, GroupFigures] = {}
+    for f in facts:
+        name = key(f)
+        groups[name] = add_ticket(groups.get(name, GroupFigures(name)), f, start, end, f.id in escalated)
+    return [groups[k] for k in sorted(groups)]
+
+
+def build_digest(
+    facts: DigestFacts, scope: DigestScope, start: datetime, end: datetime, now: datetime,
+    directory: Directory,
+) -> Digest:
+    def grid_name(f: TicketFacts) -> str:
+        grid = directory.grids.get(f.grid or "")
+        return grid.name if grid else "未分网格"
+
+    totals = GroupFigures(scope.name)
+    for f in facts.active:
+        totals = add_ticket(totals, f, start, end, f.id in facts.escalated)
+    overdue = [
+        OverdueItem(
+            code=f.code,
+            category=f.category,
+            grid=grid_name(f),
+            holder_name=directory.staff[f.assignee].name if f.assignee in directory.staff else "未指定",
+            overdue_by=now - min(d for d in (f.ack_due, f.resolve_due) if d is not None and d < now),
+        )
+        for f in facts.most_overdue
+    ]
+    multi_community = len(directory.communities) > 1 and scope.grids is None and (
+        scope.communities is None or len(scope.communities) > 1)
+    hot = [
+        HotSpot(
+            building=(directory.communities[c].name if multi_community and c in directory.communities else "")
+            + f"{b}号楼",
+            category=cat,
+            count=n,
+        )
+        for c, b, cat, n in facts.hot_spots
+    ]
+    return Digest(
+        scope_name=scope.name,
+        period_start=start,
+        period_end=end,
+        totals=totals,
+        by_grid=_grouped(facts.active, grid_name, start, end, facts.escalated),
+        by_category=_grouped(facts.active, lambda f: f.category, start, end, facts.escalated),
+        most_overdue=overdue,
+        hot_spots=hot,
+        hot_spot_days=HOT_SPOT_DAYS,
+    )
+
+
+def period(now: datetime, weekly: bool) -> tuple[datetime, datetime]:
+    """Yesterday (local midnight to midnight), or the seven days before today for the weekly."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (today - timedelta(days=7 if weekly else 1)), today

@@ -1,0 +1,45 @@
+"""The daily (and Monday weekly) digest for every leader, sent once per period."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from handlers.digest_build import period
+from handlers.directory import Role
+from storage import outbox
+from storage.database import session_scope
+from storage.digest import claim_digest
+from storage.repository import SqlTicketStore
+
+log = logging.getLogger(__name__)
+LEADER_ROLES = (Role.GRID_LEADER, Role.COMMUNITY_LEADER, Role.STREET_LEADER)
+
+
+async def send_digests(runtime: Runtime, weekly: bool) -> int:
+    now = runtime.clock()
+    start, _ = period(now, weekly)
+    kind = "weekly" if weekly else "daily"
+    ids: list[int] = []
+    sent = 0
+    for leader in runtime.desk.directory.staff.values():
+        if leader.role not in LEADER_ROLES:
+            continue
+        with session_scope(runtime.engine) as session:
+            if not claim_digest(session, leader.id, kind, start, now):
+                continue
+            replies = runtime.desk.digest_for(SqlTicketStore(session), leader, now, weekly)
+            ids += outbox.enqueue(session, replies, now)
+            sent += 1
+    await runtime.deliver(ids)
+    log.info("%s digest sent to %d leaders", kind, sent)
+    return sent
+
+
+def digest_sender(runtime: Runtime, settings: Settings) -> Callable[[bool], Awaitable[int]]:
+    async def send(weekly: bool) -> int:
+        return await send_digests(runtime, weekly)
+
+    return send
