@@ -73,7 +73,8 @@ class Digest:
     scope_name: str
     period_start: datetime
     period_end: datetime
-    """Exclusive: a daily digest runs from midnight to the next midnight."""
+    """Exclusive: a daily digest runs from midnight to the next midnight; titles read
+    the dates in the timezone these datetimes carry, so pass local (Asia/Shanghai) times."""
     totals: GroupFigures
     by_grid: list[GroupFigures] = field(default_factory=list)
     by_category: list[GroupFigures] = field(default_factory=list)

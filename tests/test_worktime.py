@@ -130,3 +130,15 @@ def test_a_calendar_without_working_days_fails_instead_of_looping() -> None:
     never = WorkCalendar(is_workday=lambda day: False)
     with pytest.raises(RuntimeError, match="no working day"):
         never.add_working(at(2025, 11, 20, 9), timedelta(hours=1))
+
+
+def test_other_timezones_count_wall_clock_periods_across_dst() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    weekdays = WorkCalendar(berlin, ((time(9), time(17)),), is_workday=lambda d: d.weekday() < 5)
+    friday = datetime(2025, 3, 28, 16, tzinfo=berlin)  # clocks go forward on Sunday 30 March
+    assert weekdays.add_working(friday, timedelta(hours=2)) == datetime(
+        2025, 3, 31, 10, tzinfo=berlin
+    )
+    assert weekdays.working_between(friday, datetime(2025, 3, 31, 10, tzinfo=berlin)) == timedelta(
+        hours=2
+    )
