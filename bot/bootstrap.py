@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from bot.chart import render_digest_chart
 from bot.settings import Settings, parse_clock
 from handlers.categories import Urgency
-from handlers.desk import Desk
+from handlers.desk import Desk, Parser
+from handlers.parsing import parse_message
 from schedules.policy import TicketTimers
 from schedules.quiet import QuietHours
 from schedules.sla import SlaPolicy
@@ -19,7 +21,7 @@ from storage.database import make_engine, upgrade
 RETURN_VISIT_AT = time(10, 0)
 
 
-def build_desk(settings: Settings) -> Desk:
+def build_desk(settings: Settings, parse: Parser = parse_message) -> Desk:
     calendar = WorkCalendar(ZoneInfo(settings.timezone), settings.work_periods())
     sla = SlaPolicy.from_config(
         {u.value: (s.acknowledge, s.resolve) for u, s in settings.sla.items()}, calendar
@@ -37,7 +39,14 @@ def build_desk(settings: Settings) -> Desk:
         next_visit=lambda resolved: calendar.next_working_day_at(resolved, RETURN_VISIT_AT),
         reminder_at=sla.reminder_at,
     )
-    return Desk(settings.directory(), deadlines=deadlines, timers=timers, quiet=quiet.deliver_at)
+    return Desk(
+        settings.directory(),
+        parse=parse,
+        deadlines=deadlines,
+        timers=timers,
+        quiet=quiet.deliver_at,
+        chart=render_digest_chart,
+    )
 
 
 def open_storage(url: str) -> Engine:
