@@ -1,46 +1,18 @@
 """Recognising residents' requests in free Chinese text.
 
 ``parse_message`` is a pure function: text (plus what the chat tells us) in,
-``None`` (not a request) or a ``ParsedRequest`` out.
+``None`` (not a request) or a ``ParsedRequest`` out. Standard library only, so
+it loads in milliseconds and can run on every message of a busy group.
+
+Modules: ``normalize`` (width, traditional script, dialect, numerals),
+``location`` (building/unit/room/landmark, phone), ``intent`` (request or
+chatter), ``emergency`` (emergency and urgent cues), ``lexicon`` (category
+words), ``parser`` (the decision).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from handlers.parsing.model import Location, ParseContext, ParsedRequest
+from handlers.parsing.parser import parse_message
 
-from handlers.categories import Category, EmergencyKind, Urgency
-
-
-@dataclass(frozen=True)
-class Location:
-    building: str | None = None
-    unit: str | None = None
-    room: str | None = None
-    landmark: str | None = None
-
-
-@dataclass(frozen=True)
-class ParseContext:
-    """What the chat a message came from tells the parser."""
-
-    default_building: str | None = None
-    """In a building chat, a message naming no building is about this one."""
-    landmarks: frozenset[str] = field(default_factory=frozenset)
-    """Local place names from the config lexicon (菜窖, 车棚, 南门 …)."""
-    compound_names: frozenset[str] = field(default_factory=frozenset)
-    """Compound names to strip before a building number (吉利花园1号楼 → 1)."""
-
-
-@dataclass(frozen=True)
-class ParsedRequest:
-    category: Category
-    urgency: Urgency
-    location: Location
-    phone: str | None = None
-    """A phone number written in the message; private, never echoed to a group."""
-    emergency_kind: EmergencyKind | None = None
-
-
-def parse_message(text: str, context: ParseContext | None = None) -> ParsedRequest | None:
-    """Placeholder until the real parser lands (see handlers/parsing/parser.py)."""
-    raise NotImplementedError
+__all__ = ["Location", "ParseContext", "ParsedRequest", "parse_message"]

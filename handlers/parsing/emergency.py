@@ -1,0 +1,96 @@
+"""Life-or-safety-now cues (emergency) and basic-living-broken cues (urgent).
+
+Each cue is a regex over normalised text. A cue counts unless it is negated
+(没有煤气味了), hypothetical (万一着火), figurative (上火, 嗓子冒烟) or a near
+miss (差点摔倒). Missing a real emergency is the worst error the bot can make,
+so cues are broad and the exclusions are narrow.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.categories import EmergencyKind
+
+_PERSON = r"(?:老人|老头|老太|大爷|大妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|阿姨|叔叔|大叔|老伯|婆婆|孩子|小孩|孕妇|病人|邻居|人|他|她|我妈|我爸|老伴|老公|老婆)"
+
+EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
+    (EmergencyKind.TRAPPED, re.compile(
+        r"(?:被困|困在|困住|关在|卡在|锁在|出不来)[^,。!?;]{0,8}电梯|电梯[^,。!?;]{0,12}(?:被困|困住|困了|困人|关人|关住|出不来|有人在里面|里面有人|卡人)"
+        r"|电梯[^,。!?;]{0,8}(?:下坠|坠落|溜梯|冲顶|往下掉|掉下去)")),
+    (EmergencyKind.GAS, re.compile(
+        r"(?:煤气|燃气|天然气|液化气|瓦斯)[^,。!?;]{0,6}(?:味|泄漏|泄露|漏气|漏了|在漏|爆炸|炸了)"
+        r"|(?<!胎)(?<!轮)漏气(?!了轮)|闻到[^,。!?;]{0,6}(?:煤气|燃气|天然气|液化气)|煤气罐[^,。!?;]{0,4}(?:漏|炸)")),
+    (EmergencyKind.ELECTRIC, re.compile(
+        r"冒火花|打火花|电火花|火花|漏电|触电|被电[到了击]|电到人|电到了|电击|"
+        r"电线[^,。!?;]{0,4}(?:掉|垂|落|断|裸露|冒|烧|耷拉)|高压线[^,。!?;]{0,4}(?:掉|断|落)|"
+        r"(?:电箱|电表箱|电表|电闸|配电箱|插座|电线|变压器)[^,。!?;]{0,4}(?:冒烟|着火|烧|啪啪|噼啪|爆)")),
+    (EmergencyKind.FIRE, re.compile(
+        r"着火|起火|失火|火灾|冒烟|浓烟|黑烟|烟雾|好大的烟|烟很大|烟好大|烧起来|烧着了|火苗|火光|明火|"
+        r"焦糊味|烧焦味|糊味|烧焦|爆炸|大火|火势|火警|烧了起来|自燃")),
+    (EmergencyKind.COLLAPSE, re.compile(
+        r"塌了|要塌|快塌|坍塌|倒塌|塌方|塌陷|摇摇欲坠|高空坠物|砸到人|砸伤|砸着人|"
+        r"(?:外墙|瓷砖|外机|广告牌|阳台|天花板|吊顶|楼板|窗户|玻璃|砖|水泥块|大树|树|招牌|雨棚|墙|房子|楼|围墙|挡土墙)"
+        r"[^,。!?;]{0,6}(?:掉下来|砸|要掉|快掉|往下掉|坠落|要倒|快倒|倾斜|歪了要倒|裂开|大裂缝|晃)")),
+    (EmergencyKind.CRIME, re.compile(
+        r"打人|打架|斗殴|动手了|拿刀|持刀|动刀|砍人|捅人|抢劫|抢包|抢东西|(?:正在|有人|在)撬|入室|闯进|"
+        r"家暴|打孩子|打老婆|杀人|绑架|非礼|耍流氓|行凶|拿着棍子|砸门|踹门")),
+    (EmergencyKind.FALL, re.compile(
+        r"摔倒|跌倒|摔了一跤|摔跤|摔伤|摔地上|摔在地上|摔下来|倒在地上|倒地|躺在地上|起不来|爬不起来|"
+        r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|没意识|没呼吸|没有呼吸|没气了|抽搐|口吐白沫|"
+        r"心脏病|心梗|脑梗|中风|喘不上气|喘不过气|呼吸困难|大出血|流了好多血|流血不止|血流不止|割腕|跳楼|想不开|"
+        r"轻生|自杀|要跳|犯病|发病|急救|救护车|打120|叫120|"
+        + _PERSON + r"[^,。!?;]{0,4}摔了|" + _PERSON + r"[^,。!?;]{0,6}(?:不动了|没反应|没有反应|没动静)|"
+        r"(?:敲门|打电话|叫门|喊)[^,。!?;]{0,6}(?:没人应|没人开|没反应|没有反应|不应|不开门|没人接|不接|没动静)"
+        r"|(?:独居|一个人住)[^。!?]{0,12}(?:好几天|几天|两天|三天)[^。!?]{0,8}(?:没见|没出门|没动静|联系不上)"
+        r"|" + _PERSON + r"[^,。!?;]{0,8}(?:走失|走丢|找不到了|不见了|没回家|快不行|不行了)")),
+    (EmergencyKind.FLOOD, re.compile(
+        r"(?:家里|屋里|屋子|房间|客厅|卧室|家)[^,。!?;]{0,4}(?:淹了|被淹|进水了|全是水|水漫)|水漫金山|"
+        r"水往(?:屋|家)里(?:灌|流|涌)|倒灌进|淹了|被淹")),
+    (EmergencyKind.OTHER, re.compile(r"救命|救救|快来人|出人命|要出人命")),
+)
+
+_NEGATION = re.compile(r"(?:没|没有|不是|未|无|别|不要|不会|差点|差一点|险些|防止|预防|以免|避免|小心|谨防|注意|严禁|禁止|万一|如果|要是|假如|一旦|怕|容易|会不会|隐患|演练|演习|担心|生怕|可能会)[^,。!?;]{0,5}$")
+_FIGURATIVE = re.compile(
+    r"上火|火大|火气|火锅|火爆|火车|发火|恼火|冒火|火腿|火柴|火龙果|烟花|炊烟|烟酒|抽烟|香烟|烟头|吸烟|"
+    r"嗓子冒烟|气得冒烟|心里着火|心着火|着火了一样|气晕|晕车|晕船|看晕|绕晕|搞晕|听晕|头都晕|笑晕|"
+    r"犯困|困死|热死|累死|笑死|气死|饿死|冷死我|美哭|被困在工作|困在工作|困在家里出不去"
+)
+_PAST_OVER = re.compile(r"(?:已经|已)(?:灭了|扑灭|没事了|送医|送到医院|好了|处理好|修好|救出来|出来了|解决)")
+_NON_EMERGENCY_FALL = re.compile(r"不行了[吧吗]|快不行了[吧吗]|手机|信号|网络|电脑")
+
+URGENT_CUES = re.compile(
+    r"爆管|爆了|水管[^,。!?;]{0,3}(?:破|裂|爆|断)|管子[^,。!?;]{0,3}(?:破|裂|爆|断)|喷水|呲水|滋水|哗哗|停水|没水|没有水|不来水|"
+    r"断水|水停了|一滴水都没|一点水都没|水龙头[^,。!?;]{0,4}不出水|不出水|往外冒|冒污水|污水[^,。!?;]{0,3}(?:冒|溢|漫|横流|流出)|"
+    r"返水|反水|倒灌|漫出|溢出来|化粪池[^,。!?;]{0,4}(?:满|溢|冒)|粪水|下水道[^,。!?;]{0,6}(?:冒|溢|漫|返)|"
+    r"停电|没电|没有电|断电|全黑|跳闸|整栋楼[^,。!?;]{0,4}黑|"
+    r"暖气[^,。!?;]{0,6}(?:不热|冰凉|凉|冷|不暖|没热|不烧|温乎|温吞)|没暖气|没有暖气|不供暖|没供暖|没有供暖|"
+    r"暖气[^,。!?;]{0,2}停了|家里[^,。!?;]{0,3}(?:冷|冻)|冻得|冻死|太冷了|停气|没气了|没有气了|燃气[^,。!?;]{0,3}停|"
+    r"水管冻|冻裂|冻住|漏水[^,。!?;]{0,4}(?:严重|厉害|很大|不停)|大量漏水|水流不止"
+)
+
+
+def _counts(text: str, match: re.Match[str]) -> bool:
+    start = match.start()
+    before = text[max(0, start - 10):start]
+    if _NEGATION.search(before):
+        return False
+    window = text[max(0, start - 3):match.end() + 3]
+    return _FIGURATIVE.search(window) is None
+
+
+def emergency_kind(text: str) -> EmergencyKind | None:
+    if _PAST_OVER.search(text):
+        return None
+    for kind, pattern in EMERGENCY_CUES:
+        for match in pattern.finditer(text):
+            if not _counts(text, match):
+                continue
+            if kind is EmergencyKind.FALL and _NON_EMERGENCY_FALL.search(text):
+                continue
+            return kind
+    return None
+
+
+def is_urgent(text: str) -> bool:
+    return any(_counts(text, m) for m in URGENT_CUES.finditer(text))

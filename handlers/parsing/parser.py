@@ -1,0 +1,120 @@
+"""The decision: not a request, or a request with category, urgency and place."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.categories import Category, EmergencyKind, Urgency
+from handlers.parsing import intent
+from handlers.parsing.emergency import emergency_kind, is_urgent
+from handlers.parsing.lexicon import category_scores
+from handlers.parsing.location import extract_location, extract_phone
+from handlers.parsing.model import ParseContext, ParsedRequest
+from handlers.parsing.normalize import normalize
+
+_KIND_CATEGORY = {
+    EmergencyKind.FALL: Category.ASSISTANCE,
+    EmergencyKind.FIRE: Category.FIRE_SAFETY,
+    EmergencyKind.GAS: Category.GAS,
+    EmergencyKind.TRAPPED: Category.ELEVATOR,
+    EmergencyKind.COLLAPSE: Category.HOUSING,
+    EmergencyKind.ELECTRIC: Category.POWER_LIGHTING,
+    EmergencyKind.CRIME: Category.SECURITY,
+    EmergencyKind.FLOOD: Category.PLUMBING,
+}
+_OUTDOOR = re.compile(r"树|路面|地面|马路|井盖|广告牌|挡土墙|围墙|路灯杆|宣传栏")
+_UPSTAIRS = re.compile(r"楼上")
+_FIRST_PERSON = re.compile(r"我|咱|我们|我家|我们家|本人")
+_PRIORITY = {c: i for i, c in enumerate((
+    Category.GAS, Category.ELEVATOR, Category.HEATING, Category.FIRE_SAFETY,
+    Category.POWER_LIGHTING, Category.PLUMBING, Category.NEIGHBOR_NOISE, Category.HOUSING,
+    Category.SECURITY, Category.ASSISTANCE, Category.TRAFFIC_PARKING, Category.SANITATION,
+    Category.PUBLIC_FACILITIES, Category.CONSULTATION, Category.OTHER,
+))}
+
+
+def _best(scores: dict[Category, int]) -> Category | None:
+    if not scores:
+        return None
+    return min(scores, key=lambda c: (-scores[c], _PRIORITY[c]))
+
+
+def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, int]) -> Category:
+    if kind is EmergencyKind.COLLAPSE and _OUTDOOR.search(text):
+        return Category.PUBLIC_FACILITIES
+    if kind is EmergencyKind.FLOOD and _UPSTAIRS.search(text):
+        return Category.NEIGHBOR_NOISE
+    category = _KIND_CATEGORY.get(kind)
+    if category is None:
+        scores = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+        category = _best(scores) or Category.ASSISTANCE
+    return category
+
+
+def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None) -> bool:
+    """False for the many kinds of message that look like talk, not asks."""
+    if intent.is_ack(text) or intent.RED_PACKET.search(text) or "[红包]" in emotes or "[转账]" in emotes:
+        return False
+    alarm = kind is not None and intent.URGENCY_WORDS.search(text) is not None
+    if intent.is_notice(text) and not (alarm and "【" not in text):
+        return False
+    if intent.is_staff_reply(text) or intent.is_thanks_for_fix(text):
+        return False
+    if kind is None and (intent.AD.search(text) or intent.LOST_FOUND.search(text)):
+        return False
+    joking = intent.JOKE.search(text) is not None or any(e in ("😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]") for e in emotes)
+    if joking and not alarm and intent.HELP.search(text) is None:
+        return False
+    return not intent.scheduled_question(text)
+
+
+def parse_message(text: str, context: ParseContext | None = None) -> ParsedRequest | None:
+    if not isinstance(text, str):
+        return None
+    context = context or ParseContext()
+    normalized = normalize(text)
+    body = normalized.text
+    if intent.content_chars(body) < 2:
+        return None
+    phone, body = extract_phone(body)
+    kind = emergency_kind(body)
+    if not _not_chatter(body, normalized.emotes, kind):
+        return None
+    scores = category_scores(body)
+    category: Category | None
+    if kind is not None:
+        category = _emergency_category(kind, body, scores)
+        urgency = Urgency.EMERGENCY
+    else:
+        category = _classify(body, scores)
+        if category is None:
+            return None
+        urgency = Urgency.URGENT if category is not Category.CONSULTATION and is_urgent(body) else Urgency.NORMAL
+    return ParsedRequest(
+        category=category,
+        urgency=urgency,
+        location=extract_location(body, context),
+        phone=phone,
+        emergency_kind=kind,
+    )
+
+
+def _classify(text: str, scores: dict[Category, int]) -> Category | None:
+    problem = intent.PROBLEM.search(text) is not None
+    helps = intent.HELP.search(text) is not None
+    consult = scores.get(Category.CONSULTATION, 0)
+    if consult and intent.POLICY_Q.search(text):
+        others = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+        top = _best(others)
+        if top is None or consult >= others[top] or not is_urgent(text) and consult >= 6:
+            return Category.CONSULTATION
+    scores = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+    best = _best(scores)
+    if best is not None and (problem or helps):
+        if intent.CHAT_QUESTION.search(text) and not problem and scores[best] < 4:
+            return None
+        return best
+    if best is None and helps and problem and intent.content_chars(text) >= 6 \
+            and _FIRST_PERSON.search(text) and not intent.CHAT_QUESTION.search(text):
+        return Category.OTHER
+    return None
