@@ -117,7 +117,9 @@ class TelegramPlatform:
 
     @classmethod
     def from_settings(cls, telegram: Any, token: str | None = None, **kwargs: Any) -> TelegramPlatform:
-        """From the ``telegram`` section of bot.settings (api_url, poll_interval, poll_timeout, webhook)."""
+        """From bot.settings' ``telegram`` section (api_url, poll_interval, poll_timeout,
+        webhook), or from the whole settings object that holds it."""
+        telegram = getattr(telegram, "telegram", telegram)
         return cls(
             token,
             api_url=telegram.api_url,

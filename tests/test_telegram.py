@@ -215,20 +215,15 @@ async def test_a_migrated_group_is_reported_and_sends_follow_it(bot_api, sink, t
     assert bot_api.texts_to(BUILDING_3.id) == ["通知"] and bot_api.texts_to(OLD_GROUP.id) == []
 
 
-async def test_a_send_to_a_migrated_group_follows_the_error_it_gets(bot_api, sink, sleeps):
-    bot_api.migrate(OLD_GROUP, BUILDING_3, RESIDENT)
-    await bot_api.wait_for(lambda: bot_api.pending_updates == 2)
-    platform = make_platform(bot_api, sleeps)
-    sink.platform = platform
-    platform._app = None
-    await platform.start(RecordingSink())  # not told by an update: its sink is a different one
-    try:
-        bot_api.fail_next("getUpdates", 1, retry_after=0)  # hold polling back for a moment
-        platform.migrated.clear()
-        await platform.send(Outbound("telegram", str(OLD_GROUP.id), "通知"))
-    finally:
-        await platform.stop()
-    assert bot_api.texts_to(BUILDING_3.id) == ["通知"]
+async def test_a_send_to_a_migrated_group_follows_the_error_it_gets(bot_api, sink, telegram):
+    bot_api.migrate(OLD_GROUP, BUILDING_3, RESIDENT, announce=False)
+
+    await telegram.send(Outbound("telegram", str(OLD_GROUP.id), "通知"))
+    await telegram.send(Outbound("telegram", str(OLD_GROUP.id), "再通知"))
+
+    assert bot_api.texts_to(BUILDING_3.id) == ["通知", "再通知"]
+    assert sink.migrations == [("telegram", str(OLD_GROUP.id), str(BUILDING_3.id))]
+    assert len(bot_api.calls_of("sendMessage")) == 3, "only the first send hit the old id"
 
 
 async def test_a_dropped_long_poll_loses_nothing(bot_api, sink, sleeps):

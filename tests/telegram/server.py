@@ -188,12 +188,21 @@ class FakeBotApi:
         self._push({"callback_query": query.to_dict()})
         return query_id
 
-    def migrate(self, old: Chat, new: Chat, by: User) -> None:
-        """A group becomes a supergroup: a service message in each of the two chats;
-        from now on a send to the old id fails with ``migrate_to_chat_id``."""
+    def migrate(self, old: Chat, new: Chat, by: User, *, announce: bool = True) -> None:
+        """A group becomes a supergroup: a service message in each of the two chats
+        (unless ``announce`` is off); from now on a send to the old id fails with
+        ``migrate_to_chat_id``."""
         self._migrated[old.id] = new.id
-        self.post(old, by, migrate_to_chat_id=new.id)
-        self.post(new, by, migrate_from_chat_id=old.id)
+        if announce:
+            self.post(old, by, migrate_to_chat_id=new.id)
+            self.post(new, by, migrate_from_chat_id=old.id)
+
+    def push_callback(self, query: CallbackQuery) -> None:
+        """A callback query exactly as given (e.g. someone pressing a button they should not see)."""
+        self._push({"callback_query": query.to_dict()})
+
+    def message_of(self, sent: Sent) -> Message:
+        return self._messages[(sent.chat_id, sent.message_id)]
 
     def redeliver(self, update_id: int) -> None:
         """Queue an update again that was already delivered (a server hiccup)."""
