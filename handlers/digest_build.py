@@ -125,6 +125,15 @@ def _grouped(
     return [groups[k] for k in sorted(groups)]
 
 
+AWAITING_ACK = {Status.NEW.value, Status.ASSIGNED.value, Status.TRANSFERRED.value}
+
+
+def overdue_since(fact: TicketFacts, now: datetime) -> datetime:
+    """The earliest deadline the ticket has missed (acknowledgement only while awaited)."""
+    dues = [fact.resolve_due, fact.ack_due if fact.status in AWAITING_ACK else None]
+    return min(d for d in dues if d is not None and d < now)
+
+
 def build_digest(
     facts: DigestFacts, scope: DigestScope, start: datetime, end: datetime, now: datetime,
     directory: Directory,
@@ -142,7 +151,7 @@ def build_digest(
             category=f.category,
             grid=grid_name(f),
             holder_name=directory.staff[f.assignee].name if f.assignee in directory.staff else "未指定",
-            overdue_by=now - min(d for d in (f.ack_due, f.resolve_due) if d is not None and d < now),
+            overdue_by=now - overdue_since(f, now),
         )
         for f in facts.most_overdue
     ]

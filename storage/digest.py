@@ -11,16 +11,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from handlers.digest_build import (
+    AWAITING_ACK,
     HOT_SPOT_DAYS,
     HOT_SPOT_THRESHOLD,
     DigestFacts,
     DigestScope,
     TicketFacts,
+    overdue_since,
 )
 from handlers.tickets import OPEN_STATUSES, Status
 from storage.tables import SentDigest, TicketEventRow, TicketRow
-
-_AWAITING = [Status.ASSIGNED.value, Status.TRANSFERRED.value, Status.NEW.value]
 
 
 def _scope(scope: DigestScope) -> ColumnElement[bool]:
@@ -78,7 +78,7 @@ def most_overdue(session: Session, scope: DigestScope, now: datetime, limit: int
     found: dict[int, TicketFacts] = {}
     for status in sorted(s.value for s in OPEN_STATUSES):
         for due_column in (TicketRow.resolve_due, TicketRow.ack_due):
-            if due_column is TicketRow.ack_due and status not in _AWAITING:
+            if due_column is TicketRow.ack_due and status not in AWAITING_ACK:
                 continue
             statement = (
                 select(*_FACT_COLUMNS)
@@ -89,13 +89,6 @@ def most_overdue(session: Session, scope: DigestScope, now: datetime, limit: int
             for fact in _facts(session.execute(statement).all()):
                 found[fact.id] = fact
     return sorted(found.values(), key=lambda f: overdue_since(f, now))[:limit]
-
-
-def overdue_since(fact: TicketFacts, now: datetime) -> datetime:
-    dues = [fact.resolve_due]
-    if fact.status in _AWAITING:
-        dues.append(fact.ack_due)
-    return min(d for d in dues if d is not None and d < now)
 
 
 def hot_spots(

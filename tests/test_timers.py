@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.console import ConsolePlatform
-from bot.runtime import Runtime
 from handlers.categories import Urgency
 from handlers.desk import Desk
 from handlers.tickets import Status
 from schedules.policy import TicketTimers
 from schedules.sweep import sweep
 from storage.database import session_scope
-from storage.repository import SqlTicketStore
 from storage.tables import DueItemRow, OutboxRow
+from tests.console_bot import ConsoleBot as Bot
 from tests.databases import postgres_engine
 from tests.factories import MONDAY_9AM
 from tests.test_conversation import keyword_parser
@@ -47,33 +44,6 @@ def night_is_quiet(now: datetime, urgency: Urgency) -> datetime:
 def desk(settings) -> Desk:  # type: ignore[no-untyped-def]
     return Desk(settings.directory(), parse=keyword_parser, deadlines=clock_deadlines,
                 timers=TicketTimers(next_day_10am), quiet=night_is_quiet)
-
-
-class Bot:
-    """The console bot on a real database, with a clock the test moves."""
-
-    def __init__(self, desk: Desk, engine) -> None:  # type: ignore[no-untyped-def]
-        self.now = MONDAY_9AM
-        self.console = ConsolePlatform()
-        self.runtime = Runtime(desk, engine, [self.console], lambda: self.now)
-        self.engine = engine
-        asyncio.run(self.runtime.start(flush_every=0))
-
-    def say(self, chat: str, who: str, text: str, private: bool = False) -> None:
-        asyncio.run(self.console.post(chat, who, text, self.now, private=private))
-
-    def at(self, when: datetime) -> list[tuple[str, str]]:
-        """Move the clock and let the scheduler's tick run; returns what the bot said."""
-        before = len(self.console.transcript)
-        self.now = when
-        ids = sweep(self.engine, self.runtime.desk, when)
-        asyncio.run(self.runtime.deliver(ids))
-        asyncio.run(self.runtime.flush_outbox())
-        return [(s.chat_id, s.text) for s in self.console.transcript[before:]]
-
-    def ticket(self, code: int = 1):  # type: ignore[no-untyped-def]
-        with session_scope(self.engine) as session:
-            return SqlTicketStore(session).find_ticket("JL", code)
 
 
 @pytest.fixture
