@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from telegram import User  # noqa: E402
+
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
@@ -36,7 +38,6 @@ from handlers.messages import ButtonPress, Inbound, Outbound  # noqa: E402
 from tests.factories import MONDAY_9AM  # noqa: E402
 from tests.telegram.fixtures import BUILDING_3  # noqa: E402
 from tests.telegram.server import TOKEN, FakeBotApi  # noqa: E402
-from telegram import User  # noqa: E402
 
 REQUESTS = [
     "{b}号楼2单元楼道灯坏了好几天了",
