@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.bootstrap import build_desk, open_storage
 from bot.console import ConsolePlatform
 from bot.runtime import Runtime
 from bot.settings import Settings
+from schedules.scheduler import tick
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS, Category, Urgency
 from handlers.tickets import STATUS_LABELS, Status
 from storage.database import session_scope
@@ -53,6 +55,10 @@ async def replay(
     for step in steps:
         hour, minute = (int(x) for x in str(step["at"]).split(":"))
         clock.now = clock.now.replace(hour=hour, minute=minute)
+        if step.get("tick"):
+            echo(f"{clock.now:%H:%M} (时间到了:检查提醒和超时)")
+            await tick(runtime)
+            continue
         private = step["chat"] == "private"
         chat_id = str(step["as"]) if private else str(step["chat"])
         await console.post(chat_id, str(step["as"]), str(step["say"]), clock.now, private=private)
@@ -63,16 +69,28 @@ async def replay(
     return rows
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, where Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 1)
+
+
 def ticket_table(settings: Settings, rows: list[TicketRow]) -> str:
     names = {s.id: s.name for s in settings.staff}
     communities = {c.code: c.name for c in settings.communities}
-    lines = ["", "工单一览", "编号   社区      类别          紧急程度  状态            负责人  户数"]
+    widths = (7, 12, 10, 10, 16, 8)
+    header = ("编号", "社区", "类别", "紧急程度", "状态", "负责人")
+    lines = ["", "工单一览", "".join(_pad(h, w) for h, w in zip(header, widths, strict=True)) + "户数"]
     for r in rows:
-        lines.append(
-            f"#{r.code:04d}  {communities.get(r.community, r.community):<8}"
-            f"{CATEGORY_LABELS[Category(r.category)]:<12}{URGENCY_LABELS[Urgency(r.urgency)]:<8}"
-            f"{STATUS_LABELS[Status(r.status)]:<14}{names.get(r.assignee or '', '—'):<6}{r.households}"
+        cells = (
+            f"#{r.code:04d}",
+            communities.get(r.community, r.community),
+            CATEGORY_LABELS[Category(r.category)],
+            URGENCY_LABELS[Urgency(r.urgency)],
+            STATUS_LABELS[Status(r.status)],
+            names.get(r.assignee or "", "—"),
         )
+        lines.append("".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)) + str(r.households))
     return "\n".join(lines)
 
 
