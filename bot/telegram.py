@@ -30,7 +30,6 @@ from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
-    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -88,6 +87,7 @@ class TelegramPlatform:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         request_timeout: float = 10.0,
+        stop_timeout: float = 30.0,
     ) -> None:
         token = token or os.environ.get("TELEGRAM_BOT_TOKEN")
         if not token:
@@ -103,6 +103,7 @@ class TelegramPlatform:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.request_timeout = request_timeout
+        self.stop_timeout = stop_timeout
         self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._sink: InboundSink | None = None
         self._poller: asyncio.Task[None] | None = None
@@ -188,6 +189,12 @@ class TelegramPlatform:
         if self._poller is not None:
             if self._waiting is not None:
                 self._waiting.cancel()
+            # let the batch in hand finish, so what was handled can be acknowledged
+            done, _ = await asyncio.wait({self._poller}, timeout=self.stop_timeout)
+            if not done:
+                log.warning("telegram: the sink did not finish within %.0fs; stopping anyway",
+                            self.stop_timeout)
+                self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
@@ -230,15 +237,18 @@ class TelegramPlatform:
             except (InvalidToken, Forbidden) as exc:
                 log.error("telegram: polling stopped: %s", exc)
                 return
-            except (NetworkError, Conflict) as exc:
+            except Exception as exc:  # network trouble, a conflict, an unreadable answer
                 failures += 1
                 delay = self._delay(failures)
-                log.warning("telegram: getUpdates failed (%s); retrying in %.1fs", exc, delay)
+                log.warning("telegram: getUpdates failed (%r); retrying in %.1fs", exc, delay)
                 await self._pause(delay)
                 continue
             failures = 0
             for update in updates:
-                await app.process_update(update)
+                try:
+                    await app.process_update(update)
+                except Exception:
+                    log.exception("telegram: update %s could not be processed", update.update_id)
                 self._mark_handled(update.update_id)
             if self.poll_interval > 0 or (self.poll_timeout == 0 and not updates):
                 await self._pause(max(self.poll_interval, 0.05), real=True)
@@ -274,8 +284,7 @@ class TelegramPlatform:
             await self._dispatch(update)
         except Exception:
             log.exception("telegram: update %s could not be handled", update.update_id)
-        finally:
-            self._mark_handled(update.update_id)
+        self._mark_handled(update.update_id)  # not when cancelled: then it is not handled
 
     async def _dispatch(self, update: Update) -> None:
         sink = self._sink

@@ -336,3 +336,38 @@ async def test_a_wrong_token_fails_at_start(bot_api, sink):
     with pytest.raises(Exception, match="(?i)token|unauthorized"):
         await platform.start(sink)
 
+
+
+async def test_a_sink_that_fails_on_one_message_gets_the_next(bot_api, sink, telegram):
+    calls: list[str] = []
+
+    async def fragile(message):  # type: ignore[no-untyped-def]
+        calls.append(message.text)
+        if message.text == "坏":
+            raise RuntimeError("core bug")
+
+    sink.on_message = fragile  # type: ignore[method-assign]
+    bot_api.post(BUILDING_3, RESIDENT, "坏")
+    bot_api.post(BUILDING_3, RESIDENT, "好")
+
+    await bot_api.wait_for(lambda: calls == ["坏", "好"])
+    await bot_api.wait_acknowledged()
+
+
+async def test_stop_does_not_hang_on_a_sink_that_never_returns(bot_api, sleeps):
+    stuck = RecordingSink()
+    entered = asyncio.Event()
+
+    async def never(message):  # type: ignore[no-untyped-def]
+        entered.set()
+        await asyncio.Event().wait()
+
+    stuck.on_message = never  # type: ignore[method-assign]
+    platform = make_platform(bot_api, sleeps, stop_timeout=0.05)
+    await platform.start(stuck)
+    bot_api.post(BUILDING_3, RESIDENT, "一")
+    await asyncio.wait_for(entered.wait(), 5)
+
+    await asyncio.wait_for(platform.stop(), 5)
+
+    assert bot_api.pending_updates == 1, "not handled, so not acknowledged: a restart gets it"
