@@ -17,22 +17,19 @@ import asyncio
 import contextlib
 import logging
 import os
-import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import (
-    BadRequest,
     ChatMigrated,
     Forbidden,
     InvalidToken,
-    NetworkError,
     RetryAfter,
     TelegramError,
 )
@@ -50,12 +47,12 @@ from bot.telegram_convert import (
     split_text,
     utf16_len,
 )
+from bot.telegram_retry import Retrier, Sleep, retry_after_seconds
 from handlers.messages import Outbound
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Sleep = Callable[[float], Awaitable[None]]
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SEEN_UPDATES = 10_000
 """How many recent update ids are remembered to drop redeliveries."""
@@ -86,6 +83,7 @@ class TelegramPlatform:
         max_attempts: int = 5,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_flood_wait: float = 60.0,
         request_timeout: float = 10.0,
         stop_timeout: float = 30.0,
     ) -> None:
@@ -98,10 +96,8 @@ class TelegramPlatform:
         self.poll_timeout = poll_timeout
         self.webhook = _webhook_config(webhook)
         self._sleep = sleep
+        self._retry = Retrier(sleep, max_attempts, backoff, max_backoff, max_flood_wait)
         self._clock = clock or (lambda: datetime.now(UTC))
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self.request_timeout = request_timeout
         self.stop_timeout = stop_timeout
         self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
@@ -150,13 +146,13 @@ class TelegramPlatform:
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
         app.add_error_handler(self._on_error)
-        await self._retrying("getMe", app.initialize)
+        await self._retry.call("getMe", app.initialize)
         await app.start()
         self._app = app
         if self.webhook is not None:
             await self._start_webhook(app, self.webhook)
         else:
-            await self._retrying("deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False))
+            await self._retry.call("deleteWebhook", lambda: app.bot.delete_webhook(drop_pending_updates=False))
             self._poller = asyncio.create_task(self._poll_forever(), name="telegram-poll")
         log.info("telegram: running as @%s (%s)", app.bot.username,
                  "webhook" if self.webhook else "long polling")
@@ -232,14 +228,14 @@ class TelegramPlatform:
                     return
                 raise
             except RetryAfter as exc:
-                await self._pause(_seconds(exc))
+                await self._pause(retry_after_seconds(exc))
                 continue
             except (InvalidToken, Forbidden) as exc:
                 log.error("telegram: polling stopped: %s", exc)
                 return
             except Exception as exc:  # network trouble, a conflict, an unreadable answer
                 failures += 1
-                delay = self._delay(failures)
+                delay = self._retry.delay(failures)
                 log.warning("telegram: getUpdates failed (%r); retrying in %.1fs", exc, delay)
                 await self._pause(delay)
                 continue
@@ -318,7 +314,7 @@ class TelegramPlatform:
             notice = await sink.on_button(press)
         finally:
             try:
-                await self._retrying(
+                await self._retry.call(
                     "answerCallbackQuery",
                     lambda: query.answer(text=notice[:NOTICE_LIMIT] if notice else None),
                     attempts=2,
@@ -377,7 +373,7 @@ class TelegramPlatform:
         while True:
             target = self.migrated.get(chat_id, chat_id)
             try:
-                return await self._retrying("send", partial(call, chat_ref(target)))
+                return await self._retry.call("send", partial(call, chat_ref(target)))
             except ChatMigrated as exc:
                 attempts += 1
                 if attempts > 1:
@@ -390,34 +386,6 @@ class TelegramPlatform:
         else:
             self.migrated[old] = new
 
-    async def _retrying(
-        self, what: str, call: Callable[[], Awaitable[T]], *, attempts: int | None = None
-    ) -> T:
-        """Retry network trouble with exponential backoff and honour flood control;
-        a request Telegram refuses (bad request, forbidden) is not retried."""
-        limit = attempts or self.max_attempts
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await call()
-            except RetryAfter as exc:
-                if attempt >= limit:
-                    raise
-                delay = _seconds(exc)
-                log.warning("telegram: %s: flood control, waiting %.1fs", what, delay)
-            except (BadRequest, ChatMigrated, Forbidden, InvalidToken):
-                raise
-            except NetworkError as exc:  # includes TimedOut
-                if attempt >= limit:
-                    raise
-                delay = self._delay(attempt)
-                log.warning("telegram: %s failed (%s); retry %d in %.1fs", what, exc, attempt, delay)
-            await self._sleep(delay)
-
-    def _delay(self, attempt: int) -> float:
-        return float(min(self.backoff * 2 ** (attempt - 1), self.max_backoff))
-
 
 def _text_sender(
     bot: Bot,
@@ -429,13 +397,6 @@ def _text_sender(
         return bot.send_message(chat, text, reply_parameters=reply, reply_markup=markup)
 
     return send
-
-
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _webhook_config(value: Any) -> WebhookConfig | None:

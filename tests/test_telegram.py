@@ -149,6 +149,15 @@ async def test_flood_control_is_honoured_and_the_message_arrives_once(bot_api, s
     assert sleeps.calls == [7.0, 7.0]
 
 
+async def test_a_long_flood_wait_is_left_to_the_outbox_rather_than_sat_out(bot_api, sleeps, telegram):
+    bot_api.fail_next("sendMessage", 1, retry_after=3600)
+
+    with pytest.raises(DeliveryError):
+        await telegram.send(Outbound("telegram", "-1001000000003", "通知"))
+
+    assert sleeps.calls == [] and bot_api.texts_to(BUILDING_3.id) == []
+
+
 async def test_a_dropped_connection_is_retried_with_backoff(bot_api, sleeps, telegram):
     bot_api.drop_next("sendMessage", 2)
 
