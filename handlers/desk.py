@@ -47,6 +47,12 @@ _BUTTON_VERBS = {"ack": Verb.ACKNOWLEDGE, "resolve": Verb.RESOLVE, "escalate": V
 Parser = Callable[[str, ParseContext | None], ParsedRequest | None]
 
 
+def storable(text: str) -> str:
+    """Text any database takes: lone surrogates become U+FFFD, NUL characters go."""
+    fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return fixed.replace("\x00", "")
+
+
 def _storage_key(message: Inbound) -> Inbound:
     """An edit keeps its message id; each version (by edit time) is stored once."""
     if message.extras.get("edited"):
@@ -109,7 +115,11 @@ class Desk:
 
     # --- messages ------------------------------------------------------------
     def handle_message(self, store: TicketStore, message: Inbound, now: datetime) -> list[Outbound]:
-        if message.from_bot or not store.record_inbound(_storage_key(message)):
+        if message.from_bot:
+            return []
+        message = replace(message, text=storable(message.text), sender_name=storable(message.sender_name),
+                          quoted_text=storable(message.quoted_text) if message.quoted_text else None)
+        if not store.record_inbound(_storage_key(message)):
             return []
         topic = message.extras.get("room_topic")
         turn = self._turn(store, message.platform, message.chat_id, message.sender_id,
