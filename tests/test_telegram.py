@@ -380,3 +380,37 @@ async def test_stop_does_not_hang_on_a_sink_that_never_returns(bot_api, sleeps):
     await asyncio.wait_for(platform.stop(), 5)
 
     assert bot_api.pending_updates == 1, "not handled, so not acknowledged: a restart gets it"
+
+
+async def test_webhook_mode_hands_what_telegram_posts_to_the_sink_once(bot_api, sink, monkeypatch):
+    """PTB's webhook server needs tornado; here its place is taken by a stand-in that
+    posts into the Application's update queue exactly as the webhook handler does."""
+    from telegram import Update
+    from telegram.ext import Updater
+
+    started: dict[str, object] = {}
+
+    async def fake_start_webhook(self, **kwargs):  # type: ignore[no-untyped-def]
+        started.update(kwargs)
+        return self.update_queue
+
+    monkeypatch.setattr(Updater, "start_webhook", fake_start_webhook)
+    hook = WebhookConfig("https://bot.example.org/griddesk/tg", listen="0.0.0.0", port=8443, secret_token="s3")
+    platform = make_platform(bot_api, webhook=hook)
+    await platform.start(sink)
+    try:
+        assert started["listen"] == "0.0.0.0" and started["port"] == 8443
+        assert started["url_path"] == "griddesk/tg" and started["secret_token"] == "s3"
+        assert started["webhook_url"] == hook.url and started["drop_pending_updates"] is False
+        bot_api.post(BUILDING_3, RESIDENT, "楼道灯坏了")
+        [payload] = bot_api.queued()
+        app = platform._app
+        assert app is not None
+        for _ in range(2):  # Telegram posts it again when our answer was lost
+            await app.update_queue.put(Update.de_json(payload, app.bot))
+        await bot_api.wait_for(lambda: sink.messages)
+        await asyncio.wait_for(app.update_queue.join(), 5)
+    finally:
+        await platform.stop()
+    assert [m.text for m in sink.messages] == ["楼道灯坏了"]
+    assert bot_api.calls_of("getUpdates") == [], "no polling in webhook mode"

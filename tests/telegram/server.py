@@ -220,6 +220,10 @@ class FakeBotApi:
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
+    def queued(self) -> list[dict[str, Any]]:
+        """The updates not yet acknowledged, as JSON (what getUpdates or a webhook would carry)."""
+        return [dict(u) for u in self._updates]
+
     @property
     def pending_updates(self) -> int:
         return len(self._updates)
