@@ -6,13 +6,15 @@ Telegram ids from the bundled config (王芳 is 1001, grid worker for building 3
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from telegram import CallbackQuery, Chat
 
-from bot.bootstrap import open_storage
+from bot.bootstrap import build_desk, open_storage
 from bot.runtime import Runtime
 from bot.settings import ChatModel
 from bot.telegram import TelegramPlatform
@@ -27,11 +29,11 @@ from tests.telegram.fixtures import (  # noqa: F401  (pytest fixtures)
     OLD_GROUP,
     RESIDENT,
     WORKER,
+    RecordedSleep,
     anyio_backend,
     bot_api,
     make_platform,
     private_chat,
-    sleeps,
 )
 from tests.telegram.server import FakeBotApi, Sent
 from tests.test_conversation import PHONE, keyword_parser
@@ -70,20 +72,39 @@ class Stack:
         return self.api.sent_to(GROUP)[before_group], cards[before_worker]
 
 
-@pytest.fixture
-async def stack(bot_api, sleeps, settings, tmp_path) -> AsyncIterator[Stack]:
-    old_group = ChatModel(platform="telegram", id=str(OLD_GROUP.id), name="吉利花园3号楼(旧群)",
-                          kind="building", community="JL", buildings=["3"])
-    directory = settings.model_copy(update={"chats": [*settings.chats, old_group]}).directory()
+@asynccontextmanager
+async def running(api: FakeBotApi, desk: Desk, tmp_path: Path) -> AsyncIterator[Stack]:
     engine = open_storage(f"sqlite:///{tmp_path}/griddesk.db")
-    platform = make_platform(bot_api, sleeps)
-    runtime = Runtime(Desk(directory, parse=keyword_parser), engine, [platform], lambda: MONDAY_9AM)
+    platform = make_platform(api, RecordedSleep())
+    runtime = Runtime(desk, engine, [platform], lambda: MONDAY_9AM)
     await runtime.start(flush_every=0)
     try:
-        yield Stack(bot_api, platform, runtime, engine)
+        yield Stack(api, platform, runtime, engine)
     finally:
         await runtime.stop()
         engine.dispose()
+
+
+@pytest.fixture
+async def stack(bot_api, settings, tmp_path) -> AsyncIterator[Stack]:
+    """The core with the keyword stand-in parser the conversation tests use, and the
+    bundled config plus one old-style group (for the migration test)."""
+    old_group = ChatModel(platform="telegram", id=str(OLD_GROUP.id), name="吉利花园3号楼(旧群)",
+                          kind="building", community="JL", buildings=["3"])
+    directory = settings.model_copy(update={"chats": [*settings.chats, old_group]}).directory()
+    async with running(bot_api, Desk(directory, parse=keyword_parser), tmp_path) as s:
+        yield s
+
+
+async def test_with_the_real_parser_and_bundled_config_a_request_reaches_its_worker(
+    bot_api, settings, tmp_path
+):
+    async with running(bot_api, build_desk(settings), tmp_path) as stack:
+        receipt, card = await stack.request("3号楼2单元楼道灯坏了好几天了")
+        stack.api.post(BUILDING_3, NEIGHBOUR, "早上好各位邻居")
+        await stack.api.wait_acknowledged()
+    assert "#0001" in receipt.text and card.labels == ["接单", "已解决", "上报"]
+    assert len(stack.api.sent_to(GROUP)) == 1
 
 
 async def test_a_request_gets_a_receipt_in_the_group_and_a_card_to_the_right_worker(stack):
