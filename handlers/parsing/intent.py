@@ -21,14 +21,14 @@ NOTICE = re.compile(
 )
 _SCHEDULED = re.compile(
     r"(?:明天|明早|明日|明晚|后天|下周|下星期|周[一二三四五六日天]|星期[一二三四五六日天]|\d{1,2}月\d{1,2}[日号]|"
-    r"\d{1,2}[日号](?:上午|下午|晚上)?|\d{1,2}[点:]\d{0,2}[^,。]{0,3}(?:到|至|-))[^。!?]{0,20}"
+    r"\d{1,2}[日号](?![楼院门#栋])(?:上午|下午|晚上)?|\d{1,2}[点:]\d{0,2}[^,。]{0,3}(?:到|至|-))[^。!?]{0,20}"
     r"(?:停水|停电|停气|停暖|检修|施工|维修|消杀|清洗|演练|演习)"
 )
 _QUESTION = re.compile(r"吗|么|\?|？|呢|是不是|有没有|会不会|几点|什么时候|多久")
 THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦啦|辛苦您|点赞|效率(?:真|好|很)?高|太给力|给力|真快|好人|锦旗|表扬|满意")
 RESOLVED = re.compile(
-    r"修好|弄好|搞好|解决|处理好|处理完|处理了|恢复|来水了|有水了|来电了|有电了|来气了|通了|热了|清理了|"
-    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好|搞定"
+    r"(?<![没不未能])(?:修好|弄好|搞好|解决|处理好|处理完|处理了|恢复|来水了|有水了|来电了|有电了|来气了|通了|热了|清理了|"
+    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好了|搞定|找到了|填上了|送医院|接走了)"
 )
 STILL_BROKEN = re.compile(r"又|还是|还没|没修好|没好|没解决|没弄好|但是|可是|不过|仍然|依然|反复|结果|到现在|怎么还")
 STAFF_REPLY = re.compile(
@@ -61,7 +61,7 @@ LOST_FOUND = re.compile(
     r"(?:谁|看到|看见|捡|联系|告诉|帮忙找|帮我找|酬谢|感谢|必谢)|失主|认领|领取一下|放在门卫"
 )
 RED_PACKET = re.compile(r"\[红包\]|\[转账\]|红包|恭喜发财|大吉大利|拼手气")
-JOKE = re.compile(r"哈哈哈|hhh|笑死|开玩笑|开个玩笑|段子|逗你|玩笑|😂|🤣|\[捂脸\]|\[偷笑\]|\[破涕为笑\]|\[呲牙\]|\[奸笑\]|\[旺柴\]|狗头|\[doge\]|doge")
+JOKE = re.compile(r"哈哈|hhh|笑死|开玩笑|开个玩笑|段子|逗你|玩笑|😂|🤣|\[捂脸\]|\[偷笑\]|\[破涕为笑\]|\[呲牙\]|\[奸笑\]|\[旺柴\]|狗头|\[doge\]|doge")
 URGENCY_WORDS = re.compile(r"快来|快点|赶紧|马上|救命|急|120|119|110|快救|快叫|快打|来人|帮帮")
 
 PROBLEM = re.compile(
@@ -70,7 +70,7 @@ PROBLEM = re.compile(
     r"占|挡|堆|乱停|乱扔|乱放|乱贴|飞线|充电|偷|丢了|骗|可疑|陌生人|积水|下不去|打不着|打不开|关不上|锁不上|"
     r"卡住|失灵|故障|异响|晃|异味|有味|老鼠|蟑螂|蚊子|鸽子|狗屎|粪便|小广告|没人管|没人收|没清|好几天|一直|"
     r"还没|老是|总是|天天|每天|半夜|影响|受不了|太差|不行|难闻|危险|隐患|安全|出不去|进不来|不出水|"
-    r"水小|水压|发黄|浑|凉|冷|黑|看不见|闪|灭了|没亮|冒|喷|爆|炸|塌|倾斜|摔|晕|病|不舒服|走失|困|"
+    r"水小|水压|发黄|浑|凉|冷|黑|看不见|闪|灭了|没亮|冒|喷|爆|炸|塌|满|味道|没人|碎|不来|温乎|天天|滑|出不来|推不出|夹|倒了|几度|熏|吓|不拴|坑|水坑|漏|被偷|被砸|锁|打不开|下不了|被人|全是|太长|好多|很多|一堆|一大堆|到处|满地|遍地|倾斜|摔|晕|病|不舒服|走失|困|"
     r"联系不上|没人应|没反应|锈|生锈|缺|没有了|没了|不够|太多|太大|太高|太响|损坏|毁|被拆|拆了|私拉|私装|"
     r"违规|违章|扰民|麻烦|问题|情况|事儿|需要|想要|希望|建议|能否|能不能|可不可以|可以吗|行不行|啥时候|"
     r"什么时候|怎么回事|怎么办|咋|如何|谁管|有人管|管管|管一管|看看|瞅瞅|处理|解决|修|换|清理|清扫|"
@@ -98,15 +98,37 @@ def is_notice(text: str) -> bool:
 
 def scheduled_question(text: str) -> bool:
     """'明天停水吗?' asks about a notice; it reports nothing broken."""
+    if _RUMOUR.search(text) and "我家" not in text and "我们家" not in text:
+        return True
     return _SCHEDULED.search(text) is not None and _QUESTION.search(text) is not None
+
+
+_PENDING = ("能", "会", "要", "才", "得", "去", "来", "快", "没", "不", "未", "时候", "尽快", "赶紧")
+_ASKS = re.compile(r"麻烦|能不能|能否|请|可不可以|再来|怎么办|怎么回事|吗|\?|？|帮忙看")
+_RUMOUR = re.compile(
+    r"(?:今天|今晚|明天|群里说|听说|通知说|说是|是不是要)[^。!]{0,10}(?:停水|停电|停气|停暖)[^。!]{0,6}(?:吗|是吧|是不是|是真的|\?|？)"
+)
+
+
+def _resolved(text: str) -> bool:
+    for match in RESOLVED.finditer(text):
+        if not text.endswith(_PENDING, max(0, match.start() - 4), match.start()) and \
+                not any(w in text[max(0, match.start() - 4):match.start()] for w in ("没", "不", "能", "啥时候", "什么时候")):
+            return True
+    return False
 
 
 def is_thanks_for_fix(text: str) -> bool:
     if STILL_BROKEN.search(text):
         return False
-    if RESOLVED.search(text) is None:
-        return THANKS.search(text) is not None and len(text) <= 20 and HELP.search(text) is None
-    return True
+    if _resolved(text):
+        return True
+    thanks = THANKS.search(text)
+    if thanks is None:
+        return False
+    if thanks.start() <= 8 and _ASKS.search(text) is None:
+        return True
+    return len(text) <= 20 and HELP.search(text) is None
 
 
 def is_staff_reply(text: str) -> bool:

@@ -27,7 +27,8 @@ _UNIT_ROOM = re.compile(rf"(?<![\d.])(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d.:])")
 _BARE_FLOOR = re.compile(r"(?<![\d.])(\d{1,3})\s*楼(?!道|梯|顶|房|下|上)")
 _FLOOR_THEN_UNIT = re.compile(r"(?<![\d.])(\d{1,3})\s*楼\s*\d{1,2}\s*(?:单元|门)")
 _ROOM = re.compile(r"(?<![\d.:-])(\d{3,4})(?![\d.:%])\s*(室|号|户|房)?")
-_NOT_ROOM_AFTER = re.compile(r"\s*(?:元|块|米|年|月|日|天|点|分|平|斤|人|个|次|路|公里|度|毫|克|多|w|万|千|块钱|号线)")
+_EMERGENCY_NUMBERS = ("110", "119", "120", "122")
+_NOT_ROOM_AFTER = re.compile(r"\s*(?:元|块|米|年|月|日|点|分|平|斤|人|个|次|路|公里|度|毫|克|多|w|万|千|块钱|号线)")
 _ROOM_BEFORE = ("住", "家", "在", "是", "户", "楼上", "楼下", "对门", "隔壁")
 _GATE = re.compile(r"(?<![\d.])(\d{1,2})\s*号门")
 
@@ -35,12 +36,12 @@ GENERIC_LANDMARKS = (
     "大门", "正门", "南门", "北门", "东门", "西门", "东南门", "西南门", "东北门", "西北门",
     "后门", "侧门", "小门", "车棚", "自行车棚", "电动车棚", "菜窖", "地下车库", "地下室",
     "车库", "停车场", "垃圾站", "垃圾房", "垃圾中转站", "门卫室", "门岗", "传达室",
-    "物业办公室", "居委会", "社区服务中心", "活动室", "老年活动室", "活动中心", "广场",
+    "物业办公室", "居委会", "社区服务中心", "活动室", "老年活动室", "活动中心",
     "小广场", "花园", "中心花园", "篮球场", "健身区", "凉亭", "幼儿园", "快递柜", "充电桩",
     "锅炉房", "水泵房", "配电室", "配电房", "小卖部", "天台", "楼顶", "绿化带", "花坛",
     "儿童乐园", "游乐场", "小区门口", "公厕", "公共厕所", "化粪池",
 )
-_GENERIC_RE = re.compile("|".join(sorted(GENERIC_LANDMARKS, key=len, reverse=True)))
+_GENERIC_RE = re.compile("|".join(sorted(GENERIC_LANDMARKS, key=len, reverse=True)).replace("楼顶", "(?<![号#栋楼\\d])楼顶(?!层)") + "|广场(?!舞)")
 _LANDMARK_ALIASES = {"小区门口": "大门"}
 
 
@@ -83,6 +84,8 @@ def _room(text: str, taken: list[tuple[int, int]], known: bool) -> str | None:
         if _NOT_ROOM_AFTER.match(text, end):
             continue
         number = match.group(1)
+        if number in _EMERGENCY_NUMBERS:
+            continue
         if not 101 <= int(number) <= 3999 or int(number) % 100 == 0:
             continue
         before = text[max(0, start - 2):start]
@@ -118,7 +121,8 @@ def extract_location(text: str, context: ParseContext) -> Location:
                 taken.append(lead.span(1))
             elif context.default_building is None:
                 floor = _BARE_FLOOR.search(text)
-                if floor is not None:
+                unit_first = _UNIT.search(text)
+                if floor is not None and (unit_first is None or unit_first.start() > floor.start()):
                     building = floor.group(1)
                     taken.append(floor.span())
         for match in _BARE_FLOOR.finditer(text):

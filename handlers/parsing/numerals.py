@@ -8,8 +8,9 @@ budget; addresses only need small integers, so a few lines suffice.
 from __future__ import annotations
 
 _DIGIT = {"零": 0, "〇": 0, "○": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNIT = {"十": 10, "百": 100, "千": 1000}
+          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+          "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_UNIT = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
 CN_NUMERAL_CHARS = "".join(_DIGIT) + "".join(_UNIT)
 
 

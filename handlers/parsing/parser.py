@@ -46,7 +46,7 @@ def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, i
         return Category.NEIGHBOR_NOISE
     category = _KIND_CATEGORY.get(kind)
     if category is None:
-        scores = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+        scores = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
         category = _best(scores) or Category.ASSISTANCE
     return category
 
@@ -80,7 +80,12 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
     kind = emergency_kind(body)
     if not _not_chatter(body, normalized.emotes, kind):
         return None
-    scores = category_scores(body)
+    troubles = frozenset(m.start() for m in intent.PROBLEM.finditer(body))
+    scoring = body
+    for name in context.landmarks:
+        if name and name in scoring:
+            scoring = scoring.replace(name, " " * len(name))
+    scores = category_scores(scoring, troubles)
     category: Category | None
     if kind is not None:
         category = _emergency_category(kind, body, scores)
@@ -100,17 +105,17 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
 
 
 def _classify(text: str, scores: dict[Category, int]) -> Category | None:
-    problem = intent.PROBLEM.search(text) is not None
+    problem = intent.PROBLEM.search(text) is not None or is_urgent(text)
     helps = intent.HELP.search(text) is not None
     consult = scores.get(Category.CONSULTATION, 0)
-    if consult and intent.POLICY_Q.search(text):
-        others = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+    if consult >= 4 and intent.POLICY_Q.search(text):
+        others: dict[Category, int] = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
         top = _best(others)
         if top is None or consult >= others[top] or not is_urgent(text) and consult >= 6:
             return Category.CONSULTATION
-    scores = {c: s for c, s in scores.items() if c is not Category.CONSULTATION}
+    scores = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
     best = _best(scores)
-    if best is not None and (problem or helps):
+    if best is not None and scores[best] >= 2 and (problem or helps):
         if intent.CHAT_QUESTION.search(text) and not problem and scores[best] < 4:
             return None
         return best
