@@ -229,7 +229,8 @@ class FakeBotApi:
         return len(self._updates)
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait until ``predicate()`` is truthy (checked after every change); returns it."""
+        """Wait until ``predicate()`` is truthy; returns it. Checked after every change on
+        the server and at least every 20 ms (for what changes on the bot's side only)."""
         deadline = time.monotonic() + timeout
         while True:
             result = predicate()
