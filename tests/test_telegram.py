@@ -414,3 +414,16 @@ async def test_webhook_mode_hands_what_telegram_posts_to_the_sink_once(bot_api, 
         await platform.stop()
     assert [m.text for m in sink.messages] == ["楼道灯坏了"]
     assert bot_api.calls_of("getUpdates") == [], "no polling in webhook mode"
+
+
+async def test_start_rides_out_a_server_that_is_not_answering_yet(bot_api, sink, sleeps):
+    bot_api.drop_next("getMe", 2)
+    platform = make_platform(bot_api, sleeps)
+
+    await platform.start(sink)
+    try:
+        bot_api.post(BUILDING_3, RESIDENT, "一")
+        await bot_api.wait_for(lambda: sink.messages)
+    finally:
+        await platform.stop()
+    assert sleeps.calls[:2] == [0.5, 1.0]
