@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -27,8 +27,6 @@ from storage.repository import SqlTicketStore
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-SEND_LEASE = timedelta(seconds=60)
-"""How long freshly written replies are reserved for the process that wrote them."""
 
 
 class Runtime:
@@ -55,19 +53,19 @@ class Runtime:
         try:
             with session_scope(self.engine) as session:
                 replies = self.desk.handle_message(SqlTicketStore(session), message, now)
-                ids = outbox.enqueue(session, replies, now, reserve=SEND_LEASE)
+                rows = outbox.enqueue(session, replies, now)
         except Exception:
             log.exception("could not handle message %s/%s/%s", message.platform,
                           message.chat_id, message.message_id)
             return
-        await self.deliver(ids)
+        await self.deliver(rows)
 
     async def on_button(self, press: ButtonPress) -> str | None:
         now = self.clock()
         with session_scope(self.engine) as session:
             replies, notice = self.desk.handle_button(SqlTicketStore(session), press, now)
-            ids = outbox.enqueue(session, replies, now, reserve=SEND_LEASE)
-        await self.deliver(ids)
+            rows = outbox.enqueue(session, replies, now)
+        await self.deliver(rows)
         return notice
 
     def on_chat_migrated(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
@@ -76,33 +74,33 @@ class Runtime:
         self._chat_aliases[(platform, new_chat_id)] = old_chat_id
 
     # --- delivery ------------------------------------------------------------
-    async def deliver(self, ids: list[int]) -> None:
-        with session_scope(self.engine) as session:
-            rows = outbox.get(session, ids)
+    async def deliver(self, rows: list[outbox.OutboxRow]) -> None:
+        """Send rows in order, then record in one transaction what went and what failed."""
+        sent: list[tuple[outbox.OutboxRow, str]] = []
+        failed: list[tuple[outbox.OutboxRow, str]] = []
         for row in rows:
-            await self._send(row)
-
-    async def _send(self, row: outbox.OutboxRow) -> None:
-        platform = self.platforms.get(row.platform)
-        if platform is None:
+            platform = self.platforms.get(row.platform)
+            if platform is None:
+                continue
+            try:
+                sent.append((row, await platform.send(outbox.to_outbound(row))))
+            except Exception as exc:  # any failure: keep it and retry later
+                log.warning("send to %s/%s failed (%s); will retry", row.platform, row.chat_id, exc)
+                failed.append((row, repr(exc)))
+        if not (sent or failed):
             return
-        try:
-            message_id = await platform.send(outbox.to_outbound(row))
-        except Exception as exc:  # any failure: keep it and retry later
-            log.warning("send to %s/%s failed (%s); will retry", row.platform, row.chat_id, exc)
-            with session_scope(self.engine) as session:
-                outbox.mark_failed(session, row, repr(exc), self.clock())
-            return
+        now = self.clock()
         with session_scope(self.engine) as session:
-            outbox.mark_sent(session, row, message_id, self.clock())
+            outbox.mark_sent(session, sent, now)
+            for row, error in failed:
+                outbox.mark_failed(session, row, error, now)
 
     async def flush_outbox(self, limit: int = 100) -> int:
         """Send what is due and was not delivered (failed, or written by a dead process)."""
         now = self.clock()
         with session_scope(self.engine) as session:
-            rows = outbox.claim_due(session, self.platforms, now, limit, lease=SEND_LEASE)
-        for row in rows:
-            await self._send(row)
+            rows = outbox.claim_due(session, self.platforms, now, limit)
+        await self.deliver(rows)
         return len(rows)
 
     # --- life cycle ------------------------------------------------------------

@@ -22,7 +22,7 @@ async def send_digests(runtime: Runtime, weekly: bool) -> int:
     now = runtime.clock()
     start, _ = period(now, weekly)
     kind = "weekly" if weekly else "daily"
-    ids: list[int] = []
+    rows: list[outbox.OutboxRow] = []
     sent = 0
     for leader in runtime.desk.directory.staff.values():
         if leader.role not in LEADER_ROLES:
@@ -31,9 +31,9 @@ async def send_digests(runtime: Runtime, weekly: bool) -> int:
             if not claim_digest(session, leader.id, kind, start, now):
                 continue
             replies = runtime.desk.digest_for(SqlTicketStore(session), leader, now, weekly)
-            ids += outbox.enqueue(session, replies, now)
+            rows += outbox.enqueue(session, replies, now)
             sent += 1
-    await runtime.deliver(ids)
+    await runtime.deliver(rows)
     log.info("%s digest sent to %d leaders", kind, sent)
     return sent
 

@@ -20,10 +20,10 @@ SWEEP_SECONDS = 30
 
 async def tick(runtime: Runtime) -> int:
     """One sweep plus the outbox: what the scheduler runs every SWEEP_SECONDS."""
-    ids = sweep(runtime.engine, runtime.desk, runtime.clock())
-    await runtime.deliver(ids)
+    rows = sweep(runtime.engine, runtime.desk, runtime.clock())
+    await runtime.deliver(rows)
     await runtime.flush_outbox()
-    return len(ids)
+    return len(rows)
 
 
 def build_scheduler(

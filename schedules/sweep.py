@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def sweep(engine: Engine, desk: Desk, now: datetime, batch: int = 500) -> list[int]:
-    """Carry out what is due at ``now``; returns the outbox ids to deliver at once."""
-    ready: list[int] = []
+    """Carry out what is due at ``now``; returns the outbox rows to deliver at once."""
+    ready: list[outbox.OutboxRow] = []
     while True:
         with session_scope(engine) as session:
             store = SqlTicketStore(session)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from handlers.messages import Button, Outbound
@@ -16,14 +16,18 @@ from storage.tables import MessageLink, OutboxRow
 MAX_BACKOFF = timedelta(minutes=10)
 
 
+SEND_LEASE = timedelta(seconds=60)
+"""How long rows being sent are reserved for the process sending them."""
+
+
 def enqueue(
     session: Session,
     messages: list[Outbound],
     now: datetime,
-    reserve: timedelta = timedelta(0),
-) -> list[int]:
-    """Store replies; returns the ids to send now. ``reserve`` keeps other processes
-    off those while we send them; held messages (quiet hours) wait for the flush."""
+    reserve: timedelta = SEND_LEASE,
+) -> list[OutboxRow]:
+    """Store replies; returns the rows to send now, reserved for us for ``reserve``.
+    Held messages (quiet hours) are left for the flush once their time comes."""
     rows = [
         OutboxRow(
             platform=m.platform,
@@ -41,7 +45,7 @@ def enqueue(
     ]
     session.add_all(rows)
     session.flush()
-    return [r.id for r, m in zip(rows, messages, strict=True) if r.id is not None and not _held(m, now)]
+    return [r for r, m in zip(rows, messages, strict=True) if not _held(m, now)]
 
 
 def _held(message: Outbound, now: datetime) -> bool:
@@ -66,7 +70,7 @@ def claim_due(
     platforms: Iterable[str],
     now: datetime,
     limit: int = 100,
-    lease: timedelta = timedelta(seconds=60),
+    lease: timedelta = SEND_LEASE,
 ) -> list[OutboxRow]:
     """Pending rows due now, leased to us: another process skips them until the
     lease ends (rows are locked with SKIP LOCKED while claiming on PostgreSQL)."""
@@ -92,32 +96,36 @@ def claim_due(
     return rows
 
 
-def get(session: Session, ids: Iterable[int]) -> list[OutboxRow]:
-    wanted = list(ids)
-    if not wanted:
-        return []
-    return list(
+_MARK_SENT = (
+    update(OutboxRow.__table__)  # type: ignore[arg-type]
+    .where(OutboxRow.__table__.c.id == bindparam("row_id"))  # type: ignore[attr-defined]
+    .values(sent_at=bindparam("sent_at"), platform_message_id=bindparam("message_id"),
+            attempts=bindparam("attempts"))
+)
+
+
+def mark_sent(session: Session, sent: list[tuple[OutboxRow, str]], now: datetime) -> None:
+    """Record deliveries, and which platform messages are about which ticket."""
+    if not sent:
+        return
+    session.connection().execute(
+        _MARK_SENT,
+        [{"row_id": row.id, "sent_at": now, "message_id": message_id, "attempts": row.attempts + 1}
+         for row, message_id in sent],
+    )
+    links = [
+        {"platform": row.platform, "chat_id": row.chat_id, "message_id": message_id,
+         "ticket_id": row.ticket_id}
+        for row, message_id in sent
+        if row.ticket_id is not None and message_id
+    ]
+    if links:
+        from storage.repository import insert_for
+
         session.execute(
-            select(OutboxRow).where(OutboxRow.id.in_(wanted), OutboxRow.sent_at.is_(None))  # type: ignore[union-attr]
-            .order_by(OutboxRow.id)  # type: ignore[arg-type]
-        ).scalars()
-    )
-
-
-def mark_sent(session: Session, row: OutboxRow, platform_message_id: str, now: datetime) -> None:
-    session.execute(
-        update(OutboxRow)
-        .where(OutboxRow.id == row.id)  # type: ignore[arg-type]
-        .values(sent_at=now, platform_message_id=platform_message_id, attempts=row.attempts + 1)
-    )
-    if row.ticket_id is not None and platform_message_id:
-        session.merge(
-            MessageLink(
-                platform=row.platform,
-                chat_id=row.chat_id,
-                message_id=platform_message_id,
-                ticket_id=row.ticket_id,
-            )
+            insert_for(session, MessageLink).on_conflict_do_nothing(
+                index_elements=["platform", "chat_id", "message_id"]),
+            links,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -104,27 +104,43 @@ def _row_values(t: Ticket) -> dict[str, Any]:
     }
 
 
+_TICKET_TABLE = TicketRow.__table__  # type: ignore[attr-defined]
+_INBOUND_TABLE = InboundMessage.__table__  # type: ignore[attr-defined]
+_REPORTER_TABLE = ReporterRow.__table__  # type: ignore[attr-defined]
+_LINK_TABLE = MessageLink.__table__  # type: ignore[attr-defined]
+_INSERT_ONCE: dict[tuple[str, str], Any] = {}
+_UPDATE_TICKET = update(_TICKET_TABLE).where(_TICKET_TABLE.c.id == bindparam("ticket_id"))
+
+
 class SqlTicketStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record_inbound(self, message: Inbound) -> bool:
-        statement = (
-            insert_for(self.session, InboundMessage)
-            .values(
-                platform=message.platform,
-                chat_id=message.chat_id[:128],
-                message_id=message.message_id[:128],
-                sender_id=message.sender_id[:128],
-                sender_name=message.sender_name[:128],
-                kind=message.kind.value,
-                text=message.text[:MAX_STORED_TEXT],
-                sent_at=message.sent_at,
+    def _insert_once(self, table: Any, unique: tuple[str, ...], values: dict[str, Any]) -> bool:
+        """INSERT … ON CONFLICT DO NOTHING; True if the row is new. Statements are built
+        once per dialect: building them per message was most of the intake time."""
+        dialect = self.session.get_bind().dialect.name
+        statement = _INSERT_ONCE.get((dialect, table.name))
+        if statement is None:
+            statement = (
+                (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+                .on_conflict_do_nothing(index_elements=list(unique))
+                .returning(*[table.c[name] for name in unique])
             )
-            .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
-            .returning(InboundMessage.id)
-        )
-        return self.session.execute(statement).scalar_one_or_none() is not None
+            _INSERT_ONCE[(dialect, table.name)] = statement
+        return self.session.connection().execute(statement, values).first() is not None
+
+    def record_inbound(self, message: Inbound) -> bool:
+        return self._insert_once(_INBOUND_TABLE, ("platform", "chat_id", "message_id"), {
+            "platform": message.platform,
+            "chat_id": message.chat_id[:128],
+            "message_id": message.message_id[:128],
+            "sender_id": message.sender_id[:128],
+            "sender_name": message.sender_name[:128],
+            "kind": message.kind.value,
+            "text": message.text[:MAX_STORED_TEXT],
+            "sent_at": message.sent_at,
+        })
 
     def _next_code(self, community: str) -> int:
         statement = (
@@ -147,9 +163,8 @@ class SqlTicketStore:
         return ticket
 
     def save_ticket(self, ticket: Ticket) -> None:
-        self.session.execute(
-            update(TicketRow).where(TicketRow.id == ticket.id).values(**_row_values(ticket))  # type: ignore[arg-type]
-        )
+        # A prepared Core statement: building an ORM update per change was the hot spot.
+        self.session.connection().execute(_UPDATE_TICKET, {"ticket_id": ticket.id, **_row_values(ticket)})
 
     def append_event(self, event: TicketEvent) -> None:
         self.session.add(
@@ -207,19 +222,13 @@ class SqlTicketStore:
         )
 
     def add_reporter(self, ticket_id: int, reporter: Reporter) -> bool:
-        statement = (
-            insert_for(self.session, ReporterRow)
-            .values(
-                ticket_id=ticket_id,
-                platform=reporter.platform,
-                user_id=reporter.user_id,
-                name=reporter.name[:128],
-                chat_id=reporter.chat_id,
-            )
-            .on_conflict_do_nothing(index_elements=["ticket_id", "platform", "user_id"])
-            .returning(ReporterRow.id)
-        )
-        return self.session.execute(statement).scalar_one_or_none() is not None
+        return self._insert_once(_REPORTER_TABLE, ("ticket_id", "platform", "user_id"), {
+            "ticket_id": ticket_id,
+            "platform": reporter.platform,
+            "user_id": reporter.user_id,
+            "name": reporter.name[:128],
+            "chat_id": reporter.chat_id,
+        })
 
     def reporters(self, ticket_id: int) -> list[Reporter]:
         rows = self.session.execute(
@@ -228,12 +237,9 @@ class SqlTicketStore:
         return [Reporter(r.platform, r.user_id, r.name, r.chat_id) for r in rows]
 
     def link_message(self, platform: str, chat_id: str, message_id: str, ticket_id: int) -> None:
-        statement = (
-            insert_for(self.session, MessageLink)
-            .values(platform=platform, chat_id=chat_id, message_id=message_id, ticket_id=ticket_id)
-            .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
-        )
-        self.session.execute(statement)
+        self._insert_once(_LINK_TABLE, ("platform", "chat_id", "message_id"), {
+            "platform": platform, "chat_id": chat_id, "message_id": message_id, "ticket_id": ticket_id,
+        })
 
     def ticket_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
         link = self.session.get(MessageLink, (platform, chat_id, message_id))
@@ -264,11 +270,11 @@ class SqlTicketStore:
     def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
         wanted = {(d.kind.value, d.at.astimezone(UTC)) for d in plan}
         due.drop_pending_except(self.session, ticket_id, wanted)
-        for kind, at in wanted:
+        if wanted:
             self.session.execute(
-                insert_for(self.session, DueItemRow)
-                .values(ticket_id=ticket_id, kind=kind, due_at=at)
-                .on_conflict_do_nothing(index_elements=["ticket_id", "kind", "due_at"])
+                insert_for(self.session, DueItemRow).on_conflict_do_nothing(
+                    index_elements=["ticket_id", "kind", "due_at"]),
+                [{"ticket_id": ticket_id, "kind": kind, "due_at": at} for kind, at in wanted],
             )
 
     def digest_facts(self, scope: DigestScope, start: datetime, end: datetime,

@@ -36,8 +36,8 @@ class ConsoleBot:
         """Move the clock and run the scheduler's tick; returns what the bot said."""
         before = len(self.console.transcript)
         self.now = when
-        ids = sweep(self.engine, self.runtime.desk, when)
-        asyncio.run(self.runtime.deliver(ids))
+        rows = sweep(self.engine, self.runtime.desk, when)
+        asyncio.run(self.runtime.deliver(rows))
         asyncio.run(self.runtime.flush_outbox())
         return [(s.chat_id, s.text) for s in self.console.transcript[before:]]
 

@@ -154,7 +154,7 @@ def test_two_processes_never_claim_the_same_reply():
     with postgres_engine() as engine:
         with session_scope(engine) as session:
             outbox.enqueue(session, [Outbound("console", "jl-3", f"m{i}") for i in range(20)], MONDAY_9AM)
-        later = MONDAY_9AM.astimezone(UTC) + timedelta(seconds=1)
+        later = MONDAY_9AM.astimezone(UTC) + timedelta(minutes=2)  # after the sender's lease
         with session_scope(engine) as first, session_scope(engine) as second:
             a = outbox.claim_due(first, ["console"], later, limit=15)
             b = outbox.claim_due(second, ["console"], later, limit=15)
