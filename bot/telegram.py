@@ -34,6 +34,7 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.platform import DeliveryError, InboundSink
 from bot.telegram_convert import (
@@ -130,23 +131,32 @@ class TelegramPlatform:
     async def start(self, sink: InboundSink) -> None:
         self._sink = sink
         self._stopping = False
+        timeout = self.request_timeout
+        requests = [
+            HTTPXRequest(connection_pool_size=size, connect_timeout=timeout, read_timeout=timeout,
+                         write_timeout=timeout, pool_timeout=timeout)
+            for size in (32, 1)  # sends, and the one long poll
+        ]
         builder = (
             ApplicationBuilder()
             .token(self._token)
             .base_url(f"{self.api_url}/bot")
             .base_file_url(f"{self.api_url}/file/bot")
+            .request(requests[0])
+            .get_updates_request(requests[1])
             .job_queue(None)
-            .connect_timeout(self.request_timeout)
-            .read_timeout(self.request_timeout)
-            .write_timeout(self.request_timeout)
-            .pool_timeout(self.request_timeout)
         )
         if self.webhook is None:
             builder = builder.updater(None)
         app = builder.build()
         app.add_handler(TypeHandler(Update, self._on_update))
         app.add_error_handler(self._on_error)
-        await self._retry.call("getMe", app.initialize)
+        try:
+            await self._retry.call("getMe", app.initialize)
+        except BaseException:
+            for request in requests:  # PTB leaves them open when initialize fails
+                await request.shutdown()
+            raise
         await app.start()
         self._app = app
         if self.webhook is not None:
