@@ -12,7 +12,7 @@ import re
 from handlers.parsing.numerals import CN_NUMERAL_CHARS, cn_to_int
 from handlers.parsing.t2s_table import SIMPLIFIED, TRADITIONAL
 
-MAX_CHARS = 1000
+MAX_CHARS = 500
 """Residents' requests are short; beyond this it is a pasted article or noise."""
 
 

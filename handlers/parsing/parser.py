@@ -65,6 +65,8 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     joking = intent.JOKE.search(text) is not None or any(e in ("😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]") for e in emotes)
     if joking and not alarm and intent.HELP.search(text) is None:
         return False
+    if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None:
+        return False
     return not intent.scheduled_question(text)
 
 

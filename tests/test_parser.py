@@ -1,0 +1,234 @@
+"""Behaviour of the request parser: corpus-level quality plus the messy forms residents type."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from handlers.categories import Category, EmergencyKind, Urgency
+from handlers.parsing import Location, ParseContext, ParsedRequest, parse_message
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import parser_report  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus" / "dev.jsonl"
+
+
+def parse(text: str, **context: object) -> ParsedRequest | None:
+    return parse_message(text, ParseContext(**context))  # type: ignore[arg-type]
+
+
+def request(text: str, **context: object) -> ParsedRequest:
+    parsed = parse(text, **context)
+    assert parsed is not None, f"not recognised as a request: {text!r}"
+    return parsed
+
+
+# --- the corpus as a whole ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def report() -> parser_report.Report:
+    return parser_report.evaluate(parser_report.load(CORPUS))
+
+
+def test_corpus_is_big_and_balanced() -> None:
+    records = parser_report.load(CORPUS)
+    assert len(records) >= 400
+    non_requests = sum(not r["is_request"] for r in records)
+    assert 0.25 <= non_requests / len(records) <= 0.45
+    assert {r["category"] for r in records if r["is_request"]} == {c.value for c in Category}
+    assert {r["urgency"] for r in records if r["is_request"]} == {u.value for u in Urgency}
+
+
+def test_no_emergency_in_the_corpus_is_missed(report: parser_report.Report) -> None:
+    assert report.emergency_recall == 1.0
+
+
+def test_request_detection(report: parser_report.Report) -> None:
+    assert report.precision >= 0.95
+    assert report.recall >= 0.95
+
+
+def test_category_accuracy(report: parser_report.Report) -> None:
+    assert report.category_accuracy >= 0.9
+
+
+def test_location_exact_match(report: parser_report.Report) -> None:
+    assert report.location_accuracy >= 0.9
+
+
+# --- numbers and places ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "building", "unit", "room"), [
+    ("三号楼电梯坏了", "3", None, None),
+    ("十六号楼没水了", "16", None, None),
+    ("二十三栋楼道灯坏了", "23", None, None),
+    ("3号楼二单元六零一水管爆了", "3", "2", "601"),
+    ("3-2-601 水管爆了", "3", "2", "601"),
+    ("3号楼2单元601暖气不热", "3", "2", "601"),
+    ("16#楼电梯坏了", "16", None, None),
+    ("16#2单元电梯坏了", "16", "2", None),
+    ("7栋2门楼道灯坏了", "7", "2", None),
+    ("3号楼2-601水管漏得厉害", "3", "2", "601"),
+    ("5楼电梯坏了", "5", None, None),            # alone, N楼 names a building
+    ("3号楼5楼楼道灯不亮", "3", None, None),       # after a building it is a floor
+    ("5楼2单元垃圾没人收", "5", "2", None),
+    ("拾號樓電梯壞了", "10", None, None),
+    ("３号楼２单元电梯坏了", "3", "2", None),
+])
+def test_building_unit_room(text: str, building: str | None, unit: str | None, room: str | None) -> None:
+    loc = request(text).location
+    assert (loc.building, loc.unit, loc.room) == (building, unit, room)
+
+
+def test_default_building_fills_in_and_bare_floor_is_a_floor() -> None:
+    assert request("电梯又坏了", default_building="9").location.building == "9"
+    assert request("5楼楼道灯不亮", default_building="9").location.building == "9"
+    assert request("3号楼电梯坏了", default_building="9").location.building == "3"
+
+
+def test_compound_names_are_stripped() -> None:
+    loc = request("吉利花园1号楼门口一堆垃圾", compound_names=frozenset({"吉利花园"})).location
+    assert loc.building == "1"
+
+
+def test_landmarks_generic_and_local() -> None:
+    assert request("社区进大门的地方有些垃圾,得清理一下了").location.landmark == "大门"
+    assert request("车棚里的灯坏了").location.landmark == "车棚"
+    local = request("老菜市场那边的路灯不亮", landmarks=frozenset({"老菜市场"}))
+    assert local.location.landmark == "老菜市场"
+
+
+def test_phone_numbers_are_captured_not_taken_for_rooms() -> None:
+    parsed = request("5号楼电梯坏了 有事打我电话138 1234 5678")
+    assert parsed.phone == "13812345678"
+    assert parsed.location == Location(building="5")
+    assert request("楼道灯坏了 座机022-23456789").phone == "02223456789"
+    assert request("五号楼着火了 快打119").location.room is None
+
+
+# --- what residents write -------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("電梯壞了", Category.ELEVATOR),
+    ("樓道燈壞了好幾天", Category.POWER_LIGHTING),
+    ("請問老年證怎麼辦理", Category.CONSULTATION),
+    ("俺家木有水咋整", Category.PLUMBING),
+    ("停气了", Category.GAS),
+    ("俺们楼那个电梯咋又趴窝了", Category.ELEVATOR),
+    ("@网格员王芳 3号楼电梯坏了", Category.ELEVATOR),
+    ("３号楼电梯坏了😭😭", Category.ELEVATOR),
+    ("老年证怎么办", Category.CONSULTATION),
+    ("楼上漏水到我家", Category.NEIGHBOR_NOISE),
+    ("楼道里有人给电动车充电", Category.FIRE_SAFETY),
+    ("三号楼一单元门口那个垃圾桶都满出来好几天了也没人来收一下麻烦网格员跟物业说说", Category.SANITATION),
+])
+def test_messy_requests(text: str, category: Category) -> None:
+    assert request(text).category is category
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("五号楼有个老人摔倒了起不来", EmergencyKind.FALL),
+    ("对门的老大爷三天没出门了 敲门没动静", EmergencyKind.FALL),
+    ("着火了 6号楼 快来人", EmergencyKind.FIRE),
+    ("著火了!5號樓", EmergencyKind.FIRE),
+    ("家里闻到燃气味了 怎么办", EmergencyKind.GAS),
+    ("厨房里嘶嘶地响 一股臭鸡蛋味", EmergencyKind.GAS),
+    ("3号楼2单元电梯里困了人 快来", EmergencyKind.TRAPPED),
+    ("8号楼电梯停在两层中间了 我妈在里面", EmergencyKind.TRAPPED),
+    ("老房子后墙裂开一个大口子 是不是要塌了", EmergencyKind.COLLAPSE),
+    ("楼上阳台的花盆掉下来了 差点砸到人", EmergencyKind.COLLAPSE),
+    ("7栋2单元的电表箱在冒火花", EmergencyKind.ELECTRIC),
+    ("有人在撬我家隔壁的门", EmergencyKind.CRIME),
+    ("下暴雨 地下室进水了 水都到膝盖了", EmergencyKind.FLOOD),
+    ("救命", EmergencyKind.OTHER),
+])
+def test_emergencies(text: str, kind: EmergencyKind) -> None:
+    parsed = request(text)
+    assert parsed.urgency is Urgency.EMERGENCY
+    assert parsed.emergency_kind is kind
+
+
+@pytest.mark.parametrize("text", [
+    "3-2-601 水管爆了 水喷得到处都是", "16号楼从早上开始就没水了", "12号楼突然停电了",
+    "家里暖气冰凉 冻得睡不着", "2单元下水道返水了 一楼地面全是污水",
+])
+def test_basic_living_broken_is_urgent(text: str) -> None:
+    parsed = request(text)
+    assert parsed.urgency is Urgency.URGENT
+    assert parsed.emergency_kind is None
+
+
+@pytest.mark.parametrize("text", [
+    "楼道灯坏了", "垃圾桶满了好几天没人收", "楼上半夜一直跺脚 吵得睡不着", "六号楼门口的台阶坏了 老人差点摔倒",
+])
+def test_the_rest_is_normal(text: str) -> None:
+    assert request(text).urgency is Urgency.NORMAL
+
+
+@pytest.mark.parametrize("text", [
+    "消防通道被车堵死了 万一着火消防车进不来",   # hypothetical
+    "没有煤气味了 应该没事",                       # negated
+    "燃气灶打不着火",                               # stove fault, not a fire
+    "我家天然气突然没气了",                         # no gas, not "no breath"
+])
+def test_no_false_alarm(text: str) -> None:
+    parsed = parse(text)
+    assert parsed is None or parsed.urgency is not Urgency.EMERGENCY
+
+
+# --- not requests ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "收到", "好的", "谢谢网格员", "[红包]", "[红包]恭喜发财,大吉大利", "👍👍👍", "早上好",
+    "感谢网格员,水管已经修好了", "感謝網格員,電梯已經修好了", "电梯修好了 谢谢物业",
+    "【通知】明天停水",
+    "【通知】因管网维修,明天上午9点至下午5点3号楼、5号楼停水,请提前做好储水准备。",
+    "温馨提示:近期天气干燥,请各位居民注意用火用电安全,楼道内不要堆放杂物。",
+    "明天上午9点停水", "明天几点停电啊",
+    "消防演练通知:本周五下午3点在小区广场进行消防演练,届时会有烟雾,请大家不要惊慌。",
+    "刚刚群里说的着火是演练 大家别慌",
+    "马上联系物业", "收到,马上联系物业工作人员收拾", "好的,已通知维修师傅,下午过去",
+    "出售九成新婴儿车一辆 价格可议 有需要的私聊", "专业疏通下水道 马桶 地漏 随叫随到 电话13912345678",
+    "捡到一串钥匙 放在门卫了 失主来认领", "谁家丢了一只白色的猫 在3号楼楼下",
+    "我的心着火了哈哈哈", "今天热得我都要晕倒了哈哈", "我被困在工作里出不来了😂",
+    "有人知道附近哪家超市今天开门吗", "今天天气真好 出去晒太阳了",
+    "谢谢张书记,我家老人已经送医院了,没事了",
+])
+def test_not_requests(text: str) -> None:
+    assert parse(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\t", "😀😀😀", "\x00\x01\x02", "<script>alert(1)</script>", "'; DROP TABLE tickets; --",
+    "\ud800\udfff孤立代理", "a" * 10_000, "电梯" * 5_000, "🔥" * 3000, "\u200b\u200b", "[捂脸]",
+    "１２３４５", "。。。。", "null", "{}",
+])
+def test_bad_input_never_raises_and_is_not_a_request(text: str) -> None:
+    parsed = parse(text)
+    if text.startswith("电梯"):
+        return  # a wall of one word may or may not read as a report; it must just not crash
+    assert parsed is None
+
+
+def test_non_string_input_is_not_a_request() -> None:
+    assert parse_message(None) is None  # type: ignore[arg-type]
+    assert parse_message(b"\xe7\x94\xb5\xe6\xa2\xaf") is None  # type: ignore[arg-type]
+
+
+def test_surrogates_are_dropped_but_the_request_survives() -> None:
+    assert request("3号楼电梯坏了\ud83d").category is Category.ELEVATOR
+
+
+def test_parser_loads_nothing_heavy() -> None:
+    """No chat SDK, DB or scheduler; and neither cn2an nor opencc, which are slow to import."""
+    code = "import sys, handlers.parsing; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True, cwd=ROOT).stdout.split())
+    banned = {"telegram", "wechaty", "sqlmodel", "sqlalchemy", "apscheduler", "cn2an", "opencc",
+              "pydantic", "yaml", "psycopg"}
+    assert not banned & {name.split(".")[0] for name in loaded}
