@@ -323,6 +323,9 @@ def test_the_token_comes_from_the_environment(monkeypatch):
 def test_settings_section_wires_straight_in(settings):
     platform = TelegramPlatform.from_settings(settings.telegram, TOKEN)
     assert platform.api_url == settings.telegram.api_url and platform.webhook is None
+    assert platform.poll_timeout == settings.telegram.poll_timeout
+    whole = TelegramPlatform.from_settings(settings, TOKEN)  # as bot/serve.py calls it
+    assert whole.api_url == platform.api_url
     hooked = TelegramPlatform(TOKEN, webhook={"url": "https://bot.example.org/tg", "secret_token": "s"})
     assert hooked.webhook == WebhookConfig("https://bot.example.org/tg", secret_token="s")
 
