@@ -84,45 +84,61 @@ def _on_time(done: datetime | None, due: datetime | None, end: datetime) -> bool
     return done is not None and done < end and (due is None or done <= due)
 
 
-def add_ticket(g: GroupFigures, f: TicketFacts, start: datetime, end: datetime, escalated: bool) -> GroupFigures:
-    counted = f.status not in NOT_COUNTED
-    created = _within(f.created_at, start, end)
-    resolution_counts = counted and (
-        (_within(f.resolved_at, start, end) and (f.resolve_due is None or f.resolve_due >= start))
-        or (_within(f.resolve_due, start, end) and (f.resolved_at is None or f.resolved_at > f.resolve_due))  # type: ignore[operator]
-    )
-    rated = _within(f.rated_at, start, end) and f.rating in RATED
-    overdue = (
-        _within(f.ack_due, start, end) and (f.acknowledged_at is None or f.acknowledged_at > f.ack_due)  # type: ignore[operator]
-    ) or (
-        _within(f.resolve_due, start, end) and (f.resolved_at is None or f.resolved_at > f.resolve_due)  # type: ignore[operator]
-    )
-    return GroupFigures(
-        name=g.name,
-        new=g.new + created,
-        acknowledged=g.acknowledged + _within(f.acknowledged_at, start, end),
-        resolved=g.resolved + _within(f.resolved_at, start, end),
-        overdue=g.overdue + (counted and overdue),
-        escalated=g.escalated + escalated,
-        response=_add(g.response, created and counted, _on_time(f.acknowledged_at, f.ack_due, end)),
-        resolution=_add(g.resolution, resolution_counts, _on_time(f.resolved_at, f.resolve_due, end)),
-        satisfaction=_add(g.satisfaction, rated, f.rating in ("satisfied", "basically")),
-    )
+class _Tally:
+    """Mutable counts for one group while the facts are read; frozen at the end."""
 
+    __slots__ = ("name", "new", "acknowledged", "resolved", "overdue", "escalated", "rates")
 
-def _add(r: RateCounts, counts: bool, ok: bool) -> RateCounts:
-    return RateCounts(r.total + 1, r.ok + ok) if counts else r
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.new = self.acknowledged = self.resolved = self.overdue = self.escalated = 0
+        self.rates = [0, 0, 0, 0, 0, 0]  # response, resolution, satisfaction: (total, ok)
+
+    def add(self, f: TicketFacts, start: datetime, end: datetime, escalated: bool) -> None:
+        counted = f.status not in NOT_COUNTED
+        created = _within(f.created_at, start, end)
+        self.new += created
+        self.acknowledged += _within(f.acknowledged_at, start, end)
+        self.resolved += _within(f.resolved_at, start, end)
+        self.escalated += escalated
+        ack_missed = _within(f.ack_due, start, end) and (
+            f.acknowledged_at is None or f.acknowledged_at > f.ack_due)  # type: ignore[operator]
+        resolve_missed = _within(f.resolve_due, start, end) and (
+            f.resolved_at is None or f.resolved_at > f.resolve_due)  # type: ignore[operator]
+        self.overdue += counted and (ack_missed or resolve_missed)
+        if created and counted:
+            self.rates[0] += 1
+            self.rates[1] += _on_time(f.acknowledged_at, f.ack_due, end)
+        resolved_here = _within(f.resolved_at, start, end) and (
+            f.resolve_due is None or f.resolve_due >= start)
+        if counted and (resolved_here or resolve_missed):
+            self.rates[2] += 1
+            self.rates[3] += _on_time(f.resolved_at, f.resolve_due, end)
+        if f.rating in RATED and _within(f.rated_at, start, end):
+            self.rates[4] += 1
+            self.rates[5] += f.rating != "dissatisfied"
+
+    def figures(self) -> GroupFigures:
+        r = self.rates
+        return GroupFigures(
+            name=self.name, new=self.new, acknowledged=self.acknowledged, resolved=self.resolved,
+            overdue=self.overdue, escalated=self.escalated, response=RateCounts(r[0], r[1]),
+            resolution=RateCounts(r[2], r[3]), satisfaction=RateCounts(r[4], r[5]),
+        )
 
 
 def _grouped(
     facts: Iterable[TicketFacts], key: Callable[[TicketFacts], str], start: datetime, end: datetime,
     escalated: set[int],
 ) -> list[GroupFigures]:
-    groups: dict[str, GroupFigures] = {}
+    groups: dict[str, _Tally] = {}
     for f in facts:
         name = key(f)
-        groups[name] = add_ticket(groups.get(name, GroupFigures(name)), f, start, end, f.id in escalated)
-    return [groups[k] for k in sorted(groups)]
+        tally = groups.get(name)
+        if tally is None:
+            tally = groups[name] = _Tally(name)
+        tally.add(f, start, end, f.id in escalated)
+    return [groups[k].figures() for k in sorted(groups)]
 
 
 AWAITING_ACK = {Status.NEW.value, Status.ASSIGNED.value, Status.TRANSFERRED.value}
@@ -142,9 +158,8 @@ def build_digest(
         grid = directory.grids.get(f.grid or "")
         return grid.name if grid else "未分网格"
 
-    totals = GroupFigures(scope.name)
-    for f in facts.active:
-        totals = add_ticket(totals, f, start, end, f.id in facts.escalated)
+    [totals] = _grouped(facts.active, lambda f: scope.name, start, end, facts.escalated) or [
+        GroupFigures(scope.name)]
     overdue = [
         OverdueItem(
             code=f.code,

@@ -29,9 +29,9 @@ def sweep(engine: Engine, desk: Desk, now: datetime, batch: int = 500) -> list[i
         with session_scope(engine) as session:
             store = SqlTicketStore(session)
             items = due.claim(session, now, batch)
+            due.mark_done(session, items, now)
             replies = []
             for item in items:
-                due.mark_done(session, item, now)
                 replies += desk.handle_due(store, item.ticket_id, DueKind(item.kind), now)
             ready += outbox.enqueue(session, replies, now)
         if len(items) < batch:

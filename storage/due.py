@@ -26,10 +26,12 @@ def claim(session: Session, now: datetime, limit: int = 500) -> list[DueItemRow]
     return list(session.execute(statement).scalars())
 
 
-def mark_done(session: Session, item: DueItemRow, now: datetime) -> None:
-    session.execute(
-        update(DueItemRow).where(DueItemRow.id == item.id).values(done_at=now)  # type: ignore[arg-type]
-    )
+def mark_done(session: Session, items: list[DueItemRow], now: datetime) -> None:
+    if items:
+        table = DueItemRow.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(table).where(table.c.id.in_([i.id for i in items])).values(done_at=now)
+        )
 
 
 def pending(session: Session, ticket_id: int) -> list[DueItemRow]:
