@@ -49,8 +49,10 @@ def _vary(text: str, rng: random.Random) -> str:
         return text + rng.choice(["😭", "🙏🙏", "[捂脸]", "!!!", "。。。", " 谢谢"])
     if roll < 0.50:
         return "".join(_CN[int(c)] if c.isdigit() and rng.random() < 0.5 else c for c in text)
-    if roll < 0.53:
-        return text * rng.randint(5, 30)
+    if roll < 0.52:
+        return text * rng.randint(3, 8)  # pasted twice over, voice-to-text run-ons
+    if roll < 0.521:
+        return text * 400  # the odd 10 KB paste
     return text
 
 

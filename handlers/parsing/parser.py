@@ -24,6 +24,8 @@ _KIND_CATEGORY = {
 }
 _OUTDOOR = re.compile(r"树|路面|地面|马路|井盖|广告牌|挡土墙|围墙|路灯杆|宣传栏")
 _UPSTAIRS = re.compile(r"楼上")
+_SOMEONE = re.compile(r"老人|老头|老太|大爷|大妈|奶奶|爷爷|孩子|小孩|婴儿|宝宝|孕妇|病人|我妈|我爸|老伴|人")
+_PANIC = re.compile(r"快来人|快来|赶紧来|快报警|报警|救命|快打|快救")
 _FIRST_PERSON = re.compile(r"我|咱|我们|我家|我们家|本人")
 _PRIORITY = {c: i for i, c in enumerate((
     Category.GAS, Category.ELEVATOR, Category.HEATING, Category.FIRE_SAFETY,
@@ -45,6 +47,8 @@ def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, i
     if kind is EmergencyKind.FLOOD and _UPSTAIRS.search(text):
         return Category.NEIGHBOR_NOISE
     category = _KIND_CATEGORY.get(kind)
+    if category is None and _SOMEONE.search(text):
+        category = Category.ASSISTANCE
     if category is None:
         scores = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
         category = _best(scores) or Category.ASSISTANCE
@@ -67,6 +71,8 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
         return False
     if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None:
         return False
+    if kind is None and intent.CHAT_QUESTION.search(text) and not is_urgent(text):
+        return False
     return not intent.scheduled_question(text)
 
 
@@ -76,7 +82,10 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
     context = context or ParseContext()
     normalized = normalize(text)
     body = normalized.text
-    if intent.content_chars(body) < 2:
+    for name in context.compound_names:
+        if name and name.lower() in body:
+            body = body.replace(name.lower(), " ")
+    if intent.content_chars(body, 2) < 2:
         return None
     phone, body = extract_phone(body)
     kind = emergency_kind(body)
@@ -89,6 +98,12 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
             scoring = scoring.replace(name, " " * len(name))
     scores = category_scores(scoring, troubles)
     category: Category | None
+    if kind is None and _PANIC.search(body):
+        panicked = _classify(body, scores)
+        if panicked is Category.SECURITY:
+            kind = EmergencyKind.CRIME
+        elif panicked is Category.ASSISTANCE:
+            kind = EmergencyKind.OTHER
     if kind is not None:
         category = _emergency_category(kind, body, scores)
         urgency = Urgency.EMERGENCY
@@ -121,7 +136,7 @@ def _classify(text: str, scores: dict[Category, int]) -> Category | None:
         if intent.CHAT_QUESTION.search(text) and not problem and scores[best] < 4:
             return None
         return best
-    if best is None and helps and problem and intent.content_chars(text) >= 6 \
+    if (best is None or scores[best] < 2) and helps and problem and intent.content_chars(text, 6) >= 6 \
             and _FIRST_PERSON.search(text) and not intent.CHAT_QUESTION.search(text):
         return Category.OTHER
     return None
