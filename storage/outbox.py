@@ -4,6 +4,7 @@ them, then delivered; a failed send stays pending and is retried, never lost."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -14,6 +15,9 @@ from handlers.messages import Button, Outbound
 from storage.tables import MessageLink, OutboxRow
 
 MAX_BACKOFF = timedelta(minutes=10)
+PATIENT_ATTEMPTS = 20
+SLOW_RETRY = timedelta(hours=6)
+log = logging.getLogger(__name__)
 
 
 SEND_LEASE = timedelta(seconds=60)
@@ -130,8 +134,15 @@ def mark_sent(session: Session, sent: list[tuple[OutboxRow, str]], now: datetime
 
 
 def mark_failed(session: Session, row: OutboxRow, error: str, now: datetime) -> None:
+    """Try again later: exponential backoff up to 10 minutes; after PATIENT_ATTEMPTS
+    (e.g. a Telegram user who never opened a chat with the bot) only every 6 hours,
+    so the message is kept, not hammered."""
     attempts = row.attempts + 1
     backoff = min(timedelta(seconds=2**attempts), MAX_BACKOFF)
+    if attempts >= PATIENT_ATTEMPTS:
+        backoff = SLOW_RETRY
+        log.error("outbox %s to %s/%s still undelivered after %d attempts: %s",
+                  row.id, row.platform, row.chat_id, attempts, error[:200])
     session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row.id)  # type: ignore[arg-type]
