@@ -26,7 +26,8 @@ _OUTDOOR = re.compile(r"树|路面|地面|马路|井盖|广告牌|挡土墙|围�
 _UPSTAIRS = re.compile(r"楼上")
 _SOMEONE = re.compile(r"老人|老头|老太|大爷|大妈|奶奶|爷爷|孩子|小孩|婴儿|宝宝|孕妇|病人|我妈|我爸|老伴|人")
 _PANIC = re.compile(r"快来人|快来|赶紧来|快报警|报警|救命|快打|快救")
-_FIRST_PERSON = re.compile(r"我|咱|我们|我家|我们家|本人")
+_OURS = re.compile(r"我家|我们家|咱家|我们楼|咱楼|本楼|\d号楼|\d栋|\d单元")
+_FIRST_PERSON = re.compile(r"我|咱|本人|社区|网格员|物业")
 _PRIORITY = {c: i for i, c in enumerate((
     Category.GAS, Category.ELEVATOR, Category.HEATING, Category.FIRE_SAFETY,
     Category.POWER_LIGHTING, Category.PLUMBING, Category.NEIGHBOR_NOISE, Category.HOUSING,
@@ -69,9 +70,11 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     joking = intent.JOKE.search(text) is not None or any(e in ("😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]") for e in emotes)
     if joking and not alarm and intent.HELP.search(text) is None:
         return False
+    if intent.MEDIA.search(text) and not _OURS.search(text):
+        return False
     if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None:
         return False
-    if kind is None and intent.CHAT_QUESTION.search(text) and not is_urgent(text):
+    if kind is None and intent.CHAT_QUESTION.search(text) and not is_urgent(text) and not _OURS.search(text):
         return False
     return not intent.scheduled_question(text)
 
@@ -136,7 +139,7 @@ def _classify(text: str, scores: dict[Category, int]) -> Category | None:
         if intent.CHAT_QUESTION.search(text) and not problem and scores[best] < 4:
             return None
         return best
-    if (best is None or scores[best] < 2) and helps and problem and intent.content_chars(text, 6) >= 6 \
+    if (best is None or scores[best] < 2) and intent.ASK.search(text) and problem and intent.content_chars(text, 6) >= 6 \
             and _FIRST_PERSON.search(text) and not intent.CHAT_QUESTION.search(text):
         return Category.OTHER
     return None
