@@ -52,22 +52,28 @@ EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
         r"心脏病|心梗|脑梗|中风|喘不上气|喘不过气|喘不上来|上不来气|呼吸困难|大出血|流了好多血|流血不止|"
         r"血流不止|都是血|一身血|满脸血|头破血流|磕破|骨折|烫伤|烧伤|割伤|噎住|中毒|喝农药|休克|"
         r"胸口疼|胸痛|心口疼|脸色(?:煞白|发紫|发青|苍白)|嘴唇发紫|说不出话|口齿不清|半边身子|"
-        r"一动不动|动弹不得|歪倒|倒下了|瘫在地|没知觉|误吃|误服|吃错药|一直吐|吐血|哆嗦|浑身发抖|抽筋|惊厥|低血糖|说话不利索|嘴也歪|嘴歪|口眼歪斜|手脚发麻|高烧不退|烧到4\\d|疼得动不了|滚下去|滚下来|从床上掉|割腕|跳楼|想不开|轻生|自杀|要跳|犯病|发病|"
+        r"一动不动|动弹不得|歪倒|倒下了|瘫在地|没知觉|误吃|误服|吃错药|一直吐|吐血|哆嗦|浑身发抖|抽筋|惊厥|低血糖|说话不利索|嘴也歪|嘴歪|口眼歪斜|手脚发麻|高烧不退|烧到4\d|疼得动不了|滚下去|滚下来|从床上掉|割腕|跳楼|想不开|轻生|自杀|要跳|犯病|发病|"
         r"急救|叫救护车|打120|叫120|卡在[^,。!?;]{0,8}(?:出不来|拔不出)|"
-        + _PERSON + rf"{_GAP}{{0,4}}摔了|" + _PERSON + rf"{_GAP}{{0,6}}(?:不动了|没反应|没有反应|没动静|没气了)|"
-        + _PERSON + r"[^。!?]{0,12}(?:" + _UNWELL + r")|"
         r"喊不醒|叫不醒|喊都喊不醒|神志不清|胸闷|心脏[^,。!?;]{0,4}(?:不舒服|难受|疼)|冻僵|冻得发紫|"
         r"躺在(?:地上|雪地|路边|楼道|门口|草丛|马路)|"
         rf"(?:敲门|打电话|叫门|喊|叫){_GAP}{{0,6}}(?:不答应|不太应|没人应|没人开|没反应|没有反应|不应|不开门|没人接|不接|没动静|打不通)|"
         r"(?:独居|一个人住|老人|大爷|大妈|奶奶|爷爷|老太太|老头)[^。!?]{0,12}(?:好几天|几天|两天|三天|一天|一整天)"
         r"[^。!?]{0,8}(?:没见|没出门|没动静|联系不上|没露面|没下楼|没开门|没开过门)|"
-        r"(?:独居|孤寡|一个人住|空巢)[^。!?]{0,20}(?:怪味|臭味|异味|没动静|没开门|不开门)|"
-        + _PERSON + rf"{_GAP}{{0,8}}(?:走失|走丢|找不到了|不见了|没回家|快不行|不行了)")),
+        r"(?:独居|孤寡|一个人住|空巢)[^。!?]{0,20}(?:怪味|臭味|异味|没动静|没开门|不开门)")),
     (EmergencyKind.FLOOD, re.compile(
         rf"(?:家里|屋里|屋子|房间|客厅|卧室|家|地下室|车库|一楼){_GAP}{{0,4}}(?:淹了|被淹|进水了|全是水|水漫)|水漫金山|"
         rf"水{_GAP}{{0,4}}(?:到膝盖|没过膝|齐腰|到腰)|水往(?:屋|家)里(?:灌|流|涌)|水{_GAP}{{0,6}}往里灌|往里灌水|倒灌进|淹了|被淹")),
     (EmergencyKind.OTHER, re.compile(r"救命|救救|出人命|要出人命|被困|困在")),
 )
+
+# A person word shortly before a state word (老人…倒了, 孩子…走丢). Matching the
+# state first and looking back for the person is far cheaper than a regex that
+# starts with thirty person words.
+_PERSON_STATE = re.compile(
+    r"摔了|不动了|没反应|没有反应|没动静|没气了|走失|走丢|找不到了|不见了|没回家|快不行|不行了|" + _UNWELL
+)
+_PERSON_RE = re.compile(_PERSON)
+_SENTENCE_END = re.compile(r"[。!?]")
 
 _NEGATION = re.compile(r"(?:防|没|没有|(?<!是)不是|未|无|别|不要|不会|差点|差一点|险些)[^,。!?;\s]{0,2}$")
 _NEAR_MISS_ONLY = re.compile(r"(?:差点|差一点|险些)[^,。!?;\s]{0,2}$")
@@ -117,6 +123,17 @@ def _counts(text: str, match: re.Match[str], kind: EmergencyKind | None = None) 
     return _FIGURATIVE.search(window) is None
 
 
+def _person_in_distress(text: str) -> bool:
+    for match in _PERSON_STATE.finditer(text):
+        before = text[max(0, match.start() - 14):match.start()]
+        ends = list(_SENTENCE_END.finditer(before))
+        if ends:
+            before = before[ends[-1].end():]
+        if _PERSON_RE.search(before) and _counts(text, match):
+            return True
+    return False
+
+
 def emergency_kind(text: str) -> EmergencyKind | None:
     if _CALL_OFF.search(text):
         return None
@@ -132,6 +149,8 @@ def emergency_kind(text: str) -> EmergencyKind | None:
                 continue
             if kind is EmergencyKind.OTHER and len(text) > 8 and not _CRY_FOR_HELP.search(text):
                 continue
+            return kind
+        if kind is EmergencyKind.FALL and _person_in_distress(text) and not _NON_EMERGENCY_FALL.search(text):
             return kind
     return None
 
