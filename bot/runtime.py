@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.platform import Platform
@@ -23,6 +24,7 @@ from handlers.messages import ButtonPress, Inbound
 from storage import outbox
 from storage.database import session_scope
 from storage.repository import SqlTicketStore
+from storage.tables import ChatAlias
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +71,14 @@ class Runtime:
         return notice
 
     def on_chat_migrated(self, platform: str, old_chat_id: str, new_chat_id: str) -> None:
-        """A Telegram group became a supergroup: keep treating it as the configured chat."""
+        """A Telegram group became a supergroup: keep treating it as the configured chat,
+        also after a restart."""
+        configured = self._chat_aliases.get((platform, old_chat_id), old_chat_id)
         log.info("chat %s/%s migrated to %s", platform, old_chat_id, new_chat_id)
-        self._chat_aliases[(platform, new_chat_id)] = old_chat_id
+        self._chat_aliases[(platform, new_chat_id)] = configured
+        with session_scope(self.engine) as session:
+            session.merge(ChatAlias(platform=platform, chat_id=new_chat_id,
+                                    configured_chat_id=configured))
 
     # --- delivery ------------------------------------------------------------
     async def deliver(self, rows: list[outbox.OutboxRow]) -> None:
@@ -105,6 +112,9 @@ class Runtime:
 
     # --- life cycle ------------------------------------------------------------
     async def start(self, flush_every: float = 5.0) -> None:
+        with session_scope(self.engine) as session:
+            for alias in session.execute(select(ChatAlias)).scalars():
+                self._chat_aliases[(alias.platform, alias.chat_id)] = alias.configured_chat_id
         for platform in self.platforms.values():
             await platform.start(self)
         await self.flush_outbox()

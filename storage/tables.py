@@ -191,3 +191,13 @@ class SentDigest(SQLModel, table=True):
     kind: str = Field(primary_key=True, max_length=16)
     period_start: datetime = Field(sa_column=Column(UtcDateTime(), primary_key=True))
     sent_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class ChatAlias(SQLModel, table=True):
+    """A chat that changed id (a Telegram group became a supergroup) → its configured id."""
+
+    __tablename__ = "chat_alias"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=128)
+    configured_chat_id: str = Field(max_length=128)

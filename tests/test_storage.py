@@ -160,3 +160,21 @@ def test_two_processes_never_claim_the_same_reply():
             b = outbox.claim_due(second, ["console"], later, limit=15)
             assert {r.id for r in a}.isdisjoint({r.id for r in b})
             assert len(a) + len(b) == 20
+
+
+def test_a_migrated_chat_is_remembered_across_restarts(engine, settings):
+    desk = Desk(settings.directory(), parse=keyword_parser)
+    first = Runtime(desk, engine, [ConsolePlatform()], lambda: MONDAY_9AM)
+    asyncio.run(first.start(flush_every=0))
+    first.on_chat_migrated("console", "jl-3", "jl-3-super")
+    console = ConsolePlatform()
+    second = Runtime(desk, engine, [console], lambda: MONDAY_9AM)
+
+    async def scenario() -> None:
+        await second.start(flush_every=0)
+        await console.post("jl-3-super", "张阿姨", "楼道灯坏了", MONDAY_9AM)
+
+    asyncio.run(scenario())
+    with session_scope(engine) as session:
+        ticket = SqlTicketStore(session).find_ticket("JL", 1)
+    assert ticket is not None and ticket.chat_id == "jl-3" and ticket.building == "3"
