@@ -129,6 +129,8 @@ def _person_in_distress(text: str) -> bool:
         ends = list(_SENTENCE_END.finditer(before))
         if ends:
             before = before[ends[-1].end():]
+        if match.group(0) in ("不行了", "快不行") and text[match.start() - 1:match.start()] == "得":
+            continue  # 冻得不行了 is an intensifier, not a collapse
         if _PERSON_RE.search(before) and _counts(text, match):
             return True
     return False
@@ -155,5 +157,14 @@ def emergency_kind(text: str) -> EmergencyKind | None:
     return None
 
 
+_WEATHER_ONLY = frozenset({"冷得", "冻得", "冻死", "太冷了"})
+_INDOORS = re.compile(r"家|屋|室|房间|暖气|供暖|孩子|老人")
+
+
 def is_urgent(text: str) -> bool:
-    return any(_counts(text, m) for m in URGENT_CUES.finditer(text))
+    for match in URGENT_CUES.finditer(text):
+        if match.group(0) in _WEATHER_ONLY and not _INDOORS.search(text):
+            continue  # 这天儿太冷了 is weather talk, not a cold home
+        if _counts(text, match):
+            return True
+    return False

@@ -30,6 +30,7 @@ _ROOM = re.compile(r"(?<![\d.:-])(\d{3,4})(?![\d.:%])\s*(室|号|户|房)?")
 _EMERGENCY_NUMBERS = ("110", "119", "120", "122")
 _NOT_ROOM_AFTER = re.compile(r"\s*(?:元|块|米|年|月|日|点|分|平|斤|人|个|次|路|公里|度|毫|克|多|w|万|千|块钱|号线)")
 _ROOM_BEFORE = ("住", "家", "在", "是", "户", "楼上", "楼下", "对门", "隔壁")
+_LETTERED = re.compile(r"(?<![A-Za-z])([A-Za-z])\s*(?:座|栋|幢|号楼|区\d)")
 _GATE = re.compile(r"(?<![\d.])(\d{1,2})\s*号门")
 
 GENERIC_LANDMARKS = (
@@ -142,6 +143,10 @@ def extract_location(text: str, context: ParseContext) -> Location:
                 taken.append(pair.span())
         if room is None:
             room = _room(text, taken, building is not None or unit is not None)
+    if building is None:
+        lettered = _LETTERED.search(text)
+        if lettered is not None:
+            building = lettered.group(1).upper()
     if building is None and context.default_building:
         building = context.default_building
     return Location(building=building, unit=unit, room=room, landmark=_landmark(text, context))

@@ -72,6 +72,8 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
         return False
     if intent.MEDIA.search(text) and not _OURS.search(text):
         return False
+    if kind is None and intent.GOOD_NEWS.search(text):
+        return False
     if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None:
         return False
     if kind is None and intent.CHAT_QUESTION.search(text) and not is_urgent(text) and not _OURS.search(text):
@@ -140,6 +142,7 @@ def _classify(text: str, scores: dict[Category, int]) -> Category | None:
             return None
         return best
     if (best is None or scores[best] < 2) and intent.ASK.search(text) and problem and intent.content_chars(text, 6) >= 6 \
-            and _FIRST_PERSON.search(text) and not intent.CHAT_QUESTION.search(text):
+            and _FIRST_PERSON.search(text) \
+            and (_OURS.search(text) or not intent.CHAT_QUESTION.search(text)):
         return Category.OTHER
     return None
