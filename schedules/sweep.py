@@ -30,6 +30,7 @@ def sweep(engine: Engine, desk: Desk, now: datetime, batch: int = 500) -> list[i
             store = SqlTicketStore(session)
             items = due.claim(session, now, batch)
             due.mark_done(session, items, now)
+            store.preload_tickets(sorted({item.ticket_id for item in items}))
             replies = []
             for item in items:
                 replies += desk.handle_due(store, item.ticket_id, DueKind(item.kind), now)

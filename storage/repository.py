@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
 from handlers.categories import Category, EmergencyKind, Urgency
@@ -115,6 +116,7 @@ _UPDATE_TICKET = update(_TICKET_TABLE).where(_TICKET_TABLE.c.id == bindparam("ti
 class SqlTicketStore:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._preloaded: list[TicketRow] = []
 
     def _insert_once(self, table: Any, unique: tuple[str, ...], values: dict[str, Any]) -> bool:
         """INSERT … ON CONFLICT DO NOTHING; True if the row is new. Statements are built
@@ -165,6 +167,9 @@ class SqlTicketStore:
     def save_ticket(self, ticket: Ticket) -> None:
         # A prepared Core statement: building an ORM update per change was the hot spot.
         self.session.connection().execute(_UPDATE_TICKET, {"ticket_id": ticket.id, **_row_values(ticket)})
+        loaded = self.session.identity_map.get(identity_key(TicketRow, ticket.id))
+        if loaded is not None:  # the Core update bypassed the ORM: reload on next use
+            self.session.expire(loaded)
 
     def append_event(self, event: TicketEvent) -> None:
         self.session.add(
@@ -178,6 +183,13 @@ class SqlTicketStore:
                 note=event.note[:MAX_STORED_TEXT],
             )
         )
+
+    def preload_tickets(self, ticket_ids: list[int]) -> None:
+        """Load many tickets in one query; ``get_ticket`` then finds them in the session."""
+        if ticket_ids:  # kept referenced: the session's identity map holds rows only weakly
+            self._preloaded = list(
+                self.session.execute(select(TicketRow).where(TicketRow.id.in_(ticket_ids))).scalars()  # type: ignore[union-attr]
+            )
 
     def get_ticket(self, ticket_id: int) -> Ticket | None:
         row = self.session.get(TicketRow, ticket_id)
