@@ -28,7 +28,7 @@ _QUESTION = re.compile(r"吗|么|\?|？|呢|是不是|有没有|会不会|几点
 THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦啦|辛苦您|点赞|效率(?:真|好|很)?高|太给力|给力|真快|好人|锦旗|表扬|满意")
 RESOLVED = re.compile(
     r"(?<![没不未能])(?:修好|弄好|搞好|解决|处理好|处理完|处理了|恢复|来水了|有水了|来电了|有电了|来气了|通了|热了|清理了|"
-    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好了|搞定|找到了|填上了|送医院|接走了|排除|恢复正常|正常使用|可以用了|能用了|看错了|搞错了|弄错了|说错了|发错了|没大碍|好多了|不哭了|好好的|没事(?=[,,。.! ]|$)|完了|完工|清静了|安静了|不吵了|不漏了|不响了)"
+    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好了|搞定|找到了|填上了|送医院|接走了|排除|恢复正常|正常使用|可以用了|能用了|看错了|搞错了|弄错了|说错了|发错了|没大碍|好多了|不哭了|好好的|灭了|没有人受伤|无人受伤|水来了|电来了|来了来了|没事(?=[,,。.! ]|$)|完了|完工|清静了|安静了|不吵了|不漏了|不响了)"
 )
 STILL_BROKEN = re.compile(r"又|还是|还没|没修好|没好|没解决|没弄好|但是|可是|不过|仍然|依然|反复|结果|到现在|怎么还")
 STAFF_REPLY = re.compile(
@@ -37,7 +37,7 @@ STAFF_REPLY = re.compile(
     r"马上联系|马上安排|马上通知|马上派|马上过去|马上去|立即安排|立即联系|正在处理|正在联系|正在协调|"
     r"师傅马上|师傅已经|师傅在路上|工作人员已|维修人员已|物业已|我们会|我们马上|我们已|我们这边|会尽快|尽快处理|"
     r"请耐心等待|耐心等一下|稍等一下|我去看看|我这就|我来处理|我马上|我去联系|我联系|我通知|已经在处理|在处理了|"
-    r"已经联系|已经通知|已经安排|已经派|已经上报|已经转|处理完毕|已修复|已完成"
+    r"(?<![跟和给向])物业说(?!说)|说是|下午就来|马上就来|明天来修|会来修|就来水|就来电|大家再坚持|已经联系|已经通知|已经安排|已经派|已经上报|已经转|处理完毕|已修复|已完成"
 )
 ACK = re.compile(
     r"^(?:收到|好的|好|嗯+|哦+|噢+|ok|okay|明白|了解|知道了|谢谢|感谢|多谢|辛苦了|辛苦|好嘞|好滴|行|可以|对|是的|"
@@ -114,18 +114,23 @@ _RUMOUR = re.compile(
 )
 
 
-def _resolved(text: str) -> bool:
+def _resolved_at(text: str) -> int:
+    """Where the last "it is fixed" phrase starts, or -1."""
+    last = -1
     for match in RESOLVED.finditer(text):
         if not text.endswith(_PENDING, max(0, match.start() - 4), match.start()) and \
                 not any(w in text[max(0, match.start() - 4):match.start()] for w in ("没", "不", "能", "啥时候", "什么时候")):
-            return True
-    return False
+            last = match.start()
+    return last
 
 
 def is_thanks_for_fix(text: str) -> bool:
-    if STILL_BROKEN.search(text):
-        return False
-    if _resolved(text):
+    resolved = _resolved_at(text)
+    broken = [m.start() for m in STILL_BROKEN.finditer(text)]
+    if broken:
+        # 修好了又坏了 is a new report; 还是没水…哦来了来了 ends fixed
+        return resolved > broken[-1] + 1 and resolved - broken[-1] > 4
+    if resolved >= 0:
         return True
     thanks = THANKS.search(text)
     if thanks is None:
