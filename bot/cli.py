@@ -41,8 +41,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     desk = Desk(settings.directory())
     contexts = {}
     for chat in settings.chats:
-        if chat.id:
-            contexts[chat.id] = desk.parse_context(chat.platform, chat.id)
+        # a chat is named by its id, or for a WeChat room configured by topic, the topic
+        key = chat.id or chat.topic
+        if key:
+            contexts[key] = desk.parse_context(chat.platform, chat.id or "", chat.topic)
     default = desk.parse_context("", "")
     return run_parse(sys.stdin, sys.stdout, lambda chat: contexts.get(chat or "", default))
 
