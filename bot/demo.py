@@ -18,9 +18,9 @@ from bot.bootstrap import build_desk, open_storage
 from bot.console import ConsolePlatform
 from bot.runtime import Runtime
 from bot.settings import Settings
-from schedules.scheduler import tick
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS, Category, Urgency
 from handlers.tickets import STATUS_LABELS, Status
+from schedules.scheduler import tick
 from storage.database import session_scope
 from storage.tables import TicketRow
 
