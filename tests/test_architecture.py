@@ -40,3 +40,15 @@ def test_only_storage_commits():
     for folder in ("handlers", "bot", "schedules"):
         for path in (ROOT / folder).rglob("*.py"):
             assert ".commit()" not in path.read_text(encoding="utf-8"), path
+
+
+def test_lint_and_types_are_clean():
+    """ruff over the tree and mypy --strict over the core, as pyproject.toml sets them."""
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    ruff = subprocess.run([bin_dir / "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert ruff.returncode == 0, ruff.stdout
+    mypy = subprocess.run([bin_dir / "mypy", "handlers"], cwd=ROOT, capture_output=True, text=True)
+    assert mypy.returncode == 0, mypy.stdout
