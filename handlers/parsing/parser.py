@@ -27,7 +27,7 @@ _UPSTAIRS = re.compile(r"楼上")
 _SOMEONE = re.compile(r"老人|老头|老太|大爷|大妈|奶奶|爷爷|孩子|小孩|婴儿|宝宝|孕妇|病人|我妈|我爸|老伴|人")
 _PANIC = re.compile(r"快来人|快来|赶紧来|快报警|报警|救命|快打|快救")
 _OURS = re.compile(r"我家|我们家|咱家|我们楼|咱楼|本楼|\d号楼|\d栋|\d单元")
-_FIRST_PERSON = re.compile(r"我|咱|本人|社区|网格员|物业")
+_FIRST_PERSON = re.compile(r"我|咱|本人|社区|网格员|物业|小区")
 _PRIORITY = {c: i for i, c in enumerate((
     Category.GAS, Category.ELEVATOR, Category.HEATING, Category.FIRE_SAFETY,
     Category.POWER_LIGHTING, Category.PLUMBING, Category.NEIGHBOR_NOISE, Category.HOUSING,
@@ -133,7 +133,7 @@ def _classify(text: str, scores: dict[Category, int]) -> Category | None:
     if consult >= 4 and intent.POLICY_Q.search(text):
         others: dict[Category, int] = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
         top = _best(others)
-        if top is None or consult >= others[top] or not is_urgent(text) and consult >= 6:
+        if top is None or consult >= others[top]:
             return Category.CONSULTATION
     scores = {c: s for c, s in scores.items() if c != Category.CONSULTATION}
     best = _best(scores)
