@@ -232,3 +232,37 @@ def test_parser_loads_nothing_heavy() -> None:
     banned = {"telegram", "wechaty", "sqlmodel", "sqlalchemy", "apscheduler", "cn2an", "opencc",
               "pydantic", "yaml", "psycopg"}
     assert not banned & {name.split(".")[0] for name in loaded}
+
+
+# --- robustness: the same message typed differently gets the same answer ---------
+
+_FULL_WIDTH = str.maketrans("0123456789-#", "０１２３４５６７８９－＃")
+
+
+def _variants(text: str, to_traditional: object) -> list[str]:
+    return [
+        to_traditional.convert(text),  # type: ignore[attr-defined]
+        "@网格员王芳 " + text,
+        "@网格员王芳" + text,
+        "@李姐\u2005" + text,
+        text + "😭😭",
+        text.translate(_FULL_WIDTH),
+        text.replace(" ", ""),      # voice-to-text: no pauses
+        text.replace(" ", ","),
+    ]
+
+
+def test_decisions_survive_script_width_mentions_emoji_and_punctuation() -> None:
+    opencc = pytest.importorskip("opencc")
+    to_traditional = opencc.OpenCC("s2t")
+    flips = []
+    for record in parser_report.load(CORPUS):
+        base = parse(record["text"])
+        for variant in _variants(record["text"], to_traditional):
+            got = parse(variant)
+            if (got is None) != (base is None) or (
+                base is not None and got is not None
+                and (got.urgency is Urgency.EMERGENCY) != (base.urgency is Urgency.EMERGENCY)
+            ):
+                flips.append(variant)
+    assert len(flips) <= 5, flips

@@ -39,7 +39,10 @@ _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff\u3030\u303d]"
 )
 _WECHAT_EMOTE = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,4}\]")
-_MENTION = re.compile(r"@[^\s@]{1,20}(?:\s|$)")
+_MENTION = re.compile(r"@[^\s@]{1,6}(?=\s)|@[^\s@]{1,6}$")
+"""A short @-name ending at whitespace (WeChat adds U+2005) goes whole. Otherwise
+only the @ and a role word go (below): a long run up to the next space may be the
+request itself (@网格员王芳停气了 快来), and a name left behind is harmless."""
 _BARE_AT = re.compile(r"@(?:网格员|楼长|物业|管家|社区|书记|主任)?")
 _SPACES = re.compile(r"\s+")
 

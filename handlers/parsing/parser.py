@@ -96,7 +96,8 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
     kind = emergency_kind(body)
     if not _not_chatter(body, normalized.emotes, kind):
         return None
-    troubles = frozenset(m.start() for m in intent.PROBLEM.finditer(body))
+    asks = {m.start() for m in intent.HELP.finditer(body)}
+    troubles = frozenset(m.start() for m in intent.PROBLEM.finditer(body) if m.start() not in asks)
     scoring = body
     for name in context.landmarks:
         if name and name in scoring:
