@@ -1,0 +1,453 @@
+"""The WeChat platform: a Wechaty puppet-service gateway on the one side, the
+neutral ``Inbound``/``Outbound`` on the other.
+
+We talk gRPC to a gateway (``wechaty-puppet-service``) through the Python
+``PuppetService`` client only; the ``wechaty`` package itself does not import on
+3.11. That client still uses ``telnetlib`` (gone in Python 3.13) and needs
+``pyee<9``, so it is imported lazily: the rest of GridDesk runs anywhere, and only a
+configured WeChat platform names the Python version it cannot run on.
+
+The client has no reconnect of its own: its ``start()`` opens the event stream and
+returns (or raises) when the stream ends. We run it in a loop with backoff, and a
+periodic ``ding`` notices a connection that died silently. While disconnected,
+``send`` raises ``DeliveryError`` and the runtime's outbox keeps the message.
+
+Events are translated concurrently (payload look-ups are round trips) but handed
+to the sink in the order they arrived, so a photo follows the request it belongs to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import os
+import sys
+import warnings
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.platform import DeliveryError, InboundSink
+from bot.wechat_convert import (
+    IMAGE_FALLBACK,
+    PLATFORM,
+    Payload,
+    inbound_from_payload,
+    with_button_hints,
+)
+from handlers.messages import Inbound, Outbound
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+_LIBRARY_LOGGERS = ("PuppetService", "WechatyPuppetServiceConfig", "FileBox",
+                    "WechatyPuppet.Schemas.Event", "WechatyPuppet.Schema.Base")
+CACHE_SIZE = 5000
+"""Contacts and rooms whose names are remembered between messages."""
+
+
+class WeChatUnavailable(RuntimeError):
+    """The Wechaty client packages cannot be used on this Python."""
+
+
+def load_client() -> tuple[Any, Any]:
+    """``PuppetService`` and ``PuppetOptions``, imported on first use."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # telnetlib, on 3.11/3.12
+            from wechaty_puppet import PuppetOptions
+            from wechaty_puppet_service import PuppetService
+    except Exception as exc:  # ImportError, or the dataclass errors of newer Pythons
+        version = ".".join(map(str, sys.version_info[:3]))
+        raise WeChatUnavailable(
+            f"the WeChat platform needs wechaty-puppet-service 0.8.10, which does not import "
+            f"on Python {version} ({type(exc).__name__}: {exc}); run GridDesk on Python 3.11 "
+            f"or 3.12 and install it with: pip install -e '.[wechat]'"
+        ) from exc
+    return PuppetService, PuppetOptions
+
+
+class _Redact(logging.Filter):
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret and self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "***"), None
+        return True
+
+
+def _tame_library_logs(token: str) -> None:
+    """The client's loggers print to stderr on their own and log the token: route
+    them through ours, errors only (it warns on every connect that it got a token),
+    with the token masked."""
+    for name in _LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
+        logger.setLevel(logging.ERROR)
+        if not any(isinstance(f, _Redact) for f in logger.filters):
+            logger.addFilter(_Redact(token))
+
+
+def _split_endpoint(endpoint: str) -> tuple[str, int]:
+    host, _, port = endpoint.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"WeChat gateway endpoint must be host:port, not {endpoint!r}")
+    return host.strip("[]"), int(port)
+
+
+class _Lru(OrderedDict[str, Any]):
+    def remember(self, key: str, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > CACHE_SIZE:
+            self.popitem(last=False)
+
+
+class WeChatPlatform:
+    name = PLATFORM
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        token: str | None = None,
+        *,
+        room_ids: Iterable[str] = (),
+        room_topics: Iterable[str] = (),
+        start_timeout: float = 15.0,
+        request_timeout: float = 10.0,
+        keepalive: float = 30.0,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.endpoint = endpoint or os.environ.get("WECHATY_PUPPET_SERVICE_ENDPOINT")
+        self._token = token or os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN")
+        if not self.endpoint:
+            # Without one the client would ask a public discovery service for it.
+            raise ValueError("no WeChat gateway endpoint: set WECHATY_PUPPET_SERVICE_ENDPOINT (host:port)")
+        if not self._token:
+            raise ValueError("no WeChat gateway token: set WECHATY_PUPPET_SERVICE_TOKEN")
+        self._host, self._port = _split_endpoint(self.endpoint)
+        self._client, self._options = load_client()
+        _tame_library_logs(self._token)
+        self.room_ids = set(room_ids)
+        self.room_topics = set(room_topics)
+        self.rooms_by_topic: dict[str, str] = {}
+        """Configured topic → room id, as last resolved on the gateway."""
+        self.start_timeout = start_timeout
+        self.request_timeout = request_timeout
+        self.keepalive = keepalive
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._sleep = sleep
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._sink: InboundSink | None = None
+        self._puppet: Any = None
+        self.self_id: str | None = None
+        self.self_name: str | None = None
+        self._logged_in = asyncio.Event()
+        self._stopping = False
+        self._runner: asyncio.Task[None] | None = None
+        self._deliverer: asyncio.Task[None] | None = None
+        self._pending: asyncio.Queue[asyncio.Future[Inbound | None]] = asyncio.Queue()
+        self._topics: _Lru = _Lru()
+        self._names: _Lru = _Lru()
+        self.connections = 0
+        """How many times a session logged in; tests and logs use it to see reconnects."""
+
+    @classmethod
+    def from_settings(cls, settings: Any, **kwargs: Any) -> WeChatPlatform:
+        """From bot.settings: the ``wechat`` section and the WeChat chats (id or topic)."""
+        chats = [c for c in getattr(settings, "chats", []) if c.platform == PLATFORM]
+        wechat = getattr(settings, "wechat", None)
+        kwargs.setdefault("endpoint", getattr(wechat, "endpoint", None))
+        kwargs.setdefault("room_ids", [c.id for c in chats if c.id])
+        kwargs.setdefault("room_topics", [c.topic for c in chats if c.topic])
+        return cls(**kwargs)
+
+    @property
+    def connected(self) -> bool:
+        return self._puppet is not None and self._logged_in.is_set()
+
+    async def wait_connected(self, timeout: float) -> None:
+        await asyncio.wait_for(self._logged_in.wait(), timeout)
+
+    # --- life cycle -------------------------------------------------------------
+    async def start(self, sink: InboundSink) -> None:
+        self._sink = sink
+        self._stopping = False
+        self._deliverer = asyncio.create_task(self._deliver_forever(), name="wechat-deliver")
+        self._runner = asyncio.create_task(self._run(), name="wechat-connection")
+        try:
+            await self.wait_connected(self.start_timeout)
+        except TimeoutError:
+            log.warning("wechat: not logged in on %s after %.0fs; still trying in the background",
+                        self.endpoint, self.start_timeout)
+
+    async def stop(self) -> None:
+        """Close our connection; the gateway's WeChat session is left running."""
+        self._stopping = True
+        for task in (self._runner, self._deliverer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self._runner = self._deliverer = None
+        self._close(self._puppet)
+        self._puppet = None
+        self._logged_in.clear()
+
+    async def _run(self) -> None:
+        delay = self.backoff
+        while not self._stopping:
+            logins = self.connections
+            try:
+                await self._session()
+                log.warning("wechat: the gateway %s ended the event stream", self.endpoint)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("wechat: gateway %s unreachable or lost (%s: %s)", self.endpoint,
+                            type(exc).__name__, exc)
+            self._logged_in.clear()
+            self._close(self._puppet)
+            self._puppet = None
+            if self.connections > logins:
+                delay = self.backoff
+            log.info("wechat: reconnecting in %.1fs", delay)
+            await self._sleep(delay)
+            delay = min(delay * 2, self.max_backoff)
+
+    async def _session(self) -> None:
+        # The client's own reachability check is a blocking telnet; look first without blocking.
+        _, writer = await asyncio.wait_for(asyncio.open_connection(self._host, self._port),
+                                           self.request_timeout)
+        writer.close()
+        puppet = self._client(self._options(end_point=self.endpoint, token=self._token))
+        puppet.on("login", lambda payload: self._on_login(puppet, payload))
+        puppet.on("logout", self._on_logout)
+        puppet.on("message", lambda payload: self._on_message(puppet, payload))
+        puppet.on("room-topic", self._on_room_topic)
+        puppet.on("scan", self._on_scan)
+        puppet.on("error", self._on_error)
+        self._puppet = puppet
+        listen = asyncio.create_task(puppet.start(), name="wechat-events")
+        watch = asyncio.create_task(self._keepalive(puppet), name="wechat-keepalive")
+        try:
+            done, _ = await asyncio.wait({listen, watch}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        finally:
+            for task in (listen, watch):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    async def _keepalive(self, puppet: Any) -> None:
+        while True:
+            await asyncio.sleep(self.keepalive)
+            if puppet._puppet_stub is not None:
+                await asyncio.wait_for(puppet.ding("griddesk"), self.request_timeout)
+
+    @staticmethod
+    def _close(puppet: Any) -> None:
+        channel = getattr(puppet, "channel", None)
+        if channel is not None:
+            with contextlib.suppress(Exception):
+                channel.close()
+            puppet.channel = None
+            puppet._puppet_stub = None
+
+    # --- gateway events ---------------------------------------------------------
+    def _on_login(self, puppet: Any, payload: Any) -> None:
+        self.self_id = payload.contact_id
+        self.connections += 1
+        asyncio.ensure_future(self._after_login(puppet))
+
+    async def _after_login(self, puppet: Any) -> None:
+        try:
+            self.self_name = await self._contact_name(puppet, self.self_id or "")
+        except Exception as exc:
+            log.warning("wechat: could not read our own name (%s)", exc)
+        if puppet is not self._puppet:
+            return
+        log.info("wechat: logged in as %s (%s) on %s", self.self_name, self.self_id, self.endpoint)
+        self._logged_in.set()
+        if self.room_topics:
+            with contextlib.suppress(Exception):
+                await self.resolve_room_topics(self.room_topics)
+
+    def _on_logout(self, payload: Any) -> None:
+        log.warning("wechat: logged out of %s (%s)", getattr(payload, "contact_id", "?"),
+                    getattr(payload, "data", ""))
+        self._logged_in.clear()
+
+    def _on_scan(self, payload: Any) -> None:
+        # The QR code is a login credential: say that one is waiting, never what it is.
+        log.warning("wechat: the gateway is waiting for a QR code scan (status %s)",
+                    getattr(payload, "status", "?"))
+
+    def _on_error(self, payload: Any) -> None:
+        log.warning("wechat: gateway error: %s", getattr(payload, "data", payload))
+
+    def _on_room_topic(self, payload: Any) -> None:
+        room_id, topic = getattr(payload, "room_id", None), getattr(payload, "new_topic", None)
+        if room_id and topic:
+            self._topics.remember(room_id, topic)
+            log.info("wechat: room %s is now called %s", room_id, topic)
+
+    def _on_message(self, puppet: Any, payload: Any) -> None:
+        message_id = getattr(payload, "message_id", None)
+        if not message_id:
+            return
+        self._pending.put_nowait(asyncio.ensure_future(self._translate(puppet, str(message_id))))
+
+    # --- inbound ----------------------------------------------------------------
+    async def _deliver_forever(self) -> None:
+        while True:
+            future = await self._pending.get()
+            try:
+                message = await future
+            except Exception as exc:
+                log.warning("wechat: dropped a message that could not be read (%s: %s)",
+                            type(exc).__name__, exc)
+                continue
+            if message is None or self._sink is None:
+                continue
+            try:
+                await self._sink.on_message(message)
+            except Exception:
+                log.exception("wechat: the sink failed on %s/%s", message.chat_id, message.message_id)
+
+    async def _translate(self, puppet: Any, message_id: str) -> Inbound | None:
+        raw = await asyncio.wait_for(puppet.message_payload(message_id), self.request_timeout)
+        talker = raw.from_id
+        if not talker or talker == self.self_id:
+            return None
+        room_id = raw.room_id or None
+        topic = await self._room_topic(puppet, room_id) if room_id else None
+        if room_id and not self._wanted(room_id, topic):
+            log.debug("wechat: ignoring room %s (%s): not configured", room_id, topic)
+            return None
+        configured_topic = next((t for t, r in self.rooms_by_topic.items() if r == room_id), None)
+        payload = Payload(
+            message_id=raw.id or message_id,
+            talker_id=talker,
+            text=raw.text or "",
+            type_name=getattr(raw.type, "name", None),
+            timestamp=raw.timestamp,
+            room_id=room_id,
+            room_topic=configured_topic or topic,
+            talker_name=await self._contact_name(puppet, talker),
+            mention_ids=tuple(raw.mention_ids or ()),
+            filename=raw.filename or None,
+        )
+        return inbound_from_payload(payload, self.self_id, self.self_name, self._clock())
+
+    def _wanted(self, room_id: str, topic: str | None) -> bool:
+        if not self.room_ids and not self.room_topics:
+            return True  # nothing configured here: the core decides
+        return (room_id in self.room_ids or room_id in self.rooms_by_topic.values()
+                or (topic is not None and topic in self.room_topics))
+
+    async def _room_topic(self, puppet: Any, room_id: str) -> str | None:
+        if room_id in self._topics:
+            return self._topics[room_id]  # type: ignore[no-any-return]
+        try:
+            payload = await asyncio.wait_for(puppet.room_payload(room_id), self.request_timeout)
+        except Exception as exc:
+            log.warning("wechat: no topic for room %s (%s)", room_id, exc)
+            return None
+        topic = payload.topic or None
+        if topic:
+            self._topics.remember(room_id, topic)
+        return topic
+
+    async def _contact_name(self, puppet: Any, contact_id: str) -> str:
+        if contact_id in self._names:
+            return self._names[contact_id]  # type: ignore[no-any-return]
+        try:
+            payload = await asyncio.wait_for(puppet.contact_payload(contact_id), self.request_timeout)
+        except Exception as exc:
+            log.warning("wechat: no name for contact %s (%s)", contact_id, exc)
+            return contact_id
+        # The nickname, not our alias (备注): an alias often carries a room or phone number.
+        name = str(payload.name or contact_id)
+        self._names.remember(contact_id, name)
+        return name
+
+    async def resolve_room_topics(self, topics: Iterable[str]) -> dict[str, str]:
+        """Exact room topic → room id for the rooms the bot is in; a topic that two
+        rooms share, or that no room has, is left out (and logged)."""
+        puppet = self._require()
+        wanted = set(topics)
+        found: dict[str, list[str]] = {}
+        room_ids = await asyncio.wait_for(puppet.room_list(), self.request_timeout)
+        for room_id in room_ids:
+            topic = await self._room_topic(puppet, room_id)
+            if topic in wanted:
+                found.setdefault(topic, []).append(room_id)
+        resolved: dict[str, str] = {}
+        for topic in sorted(wanted):
+            rooms = found.get(topic, [])
+            if len(rooms) == 1:
+                resolved[topic] = rooms[0]
+            elif rooms:
+                log.warning("wechat: %d rooms are called %s; configure one by id", len(rooms), topic)
+            else:
+                log.warning("wechat: the bot is in no room called %s", topic)
+        self.rooms_by_topic.update(resolved)
+        return resolved
+
+    # --- outbound ---------------------------------------------------------------
+    def _require(self) -> Any:
+        puppet = self._puppet
+        if puppet is None or not self._logged_in.is_set() or puppet._puppet_stub is None:
+            raise DeliveryError(f"wechat: not connected to the gateway {self.endpoint}")
+        return puppet
+
+    async def send(self, message: Outbound) -> str:
+        puppet = self._require()
+        text = with_button_hints(message.text, message.buttons)
+        try:
+            message_id = ""
+            if text:
+                message_id = await asyncio.wait_for(
+                    puppet.message_send_text(message.chat_id, text), self.request_timeout)
+            if message.image_png is not None:
+                message_id = await self._send_png(puppet, message.chat_id, message.image_png) or message_id
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            raise DeliveryError(f"wechat: send to {message.chat_id} failed: {type(exc).__name__}: {exc}") from exc
+        return str(message_id or "")
+
+    async def _send_png(self, puppet: Any, chat_id: str, png: bytes) -> str:
+        box = json.dumps({
+            "type": 1, "boxType": 1,  # FileBoxType.Base64, new and old key
+            "name": "chart.png", "mediaType": "image/png",
+            "base64": base64.b64encode(png).decode("ascii"),
+        })
+        try:
+            response = await asyncio.wait_for(
+                puppet.puppet_stub.message_send_file(conversation_id=chat_id, filebox=box),
+                self.request_timeout)
+        except (OSError, TimeoutError, ConnectionError):
+            raise
+        except Exception as exc:
+            if type(exc).__name__ in ("StreamTerminatedError", "ProtocolError"):
+                raise
+            # The puppet cannot send files: the text went; say that the picture is missing.
+            log.warning("wechat: the gateway could not send an image to %s (%s)", chat_id, exc)
+            return str(await asyncio.wait_for(puppet.message_send_text(chat_id, IMAGE_FALLBACK),
+                                              self.request_timeout) or "")
+        return str(getattr(response, "id", "") or "")

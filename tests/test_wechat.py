@@ -1,0 +1,211 @@
+# ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
+"""WeChatPlatform against the official Wechaty puppet-service gateway (Node, mock
+puppet) on loopback: what residents say arrives as ``Inbound``; what the bot sends
+reaches the gateway; the connection survives the gateway going away."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.platform import DeliveryError
+from handlers.messages import Button, MessageKind, Outbound
+from tests.wechat.fixtures import (  # noqa: F401  (pytest fixtures)
+    RecordingSink,
+    anyio_backend,
+    gateway,
+    make_platform,
+    receipt,
+    sink,
+    wechat,
+)
+from tests.wechat.gateway import (
+    BOT,
+    BOT_NAME,
+    BUILDING_3,
+    BUILDING_3_TOPIC,
+    DANCE,
+    LI,
+    WANG_FANG,
+    WH_6,
+    ZHANG,
+    Gateway,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_resident_in_a_room_arrives_as_an_inbound(gateway, wechat, sink):
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    message_id = await gateway.say(ZHANG, "3号楼2单元楼道灯坏了", room=BUILDING_3)
+
+    message = await sink.next_message(0)
+
+    assert message.platform == "wechat"
+    assert message.chat_id == BUILDING_3 and message.message_id == message_id
+    assert message.sender_id == ZHANG and message.sender_name == "张阿姨"
+    assert message.text == "3号楼2单元楼道灯坏了" and message.kind is MessageKind.TEXT
+    assert not message.is_private and not message.from_bot and message.quoted_text is None
+    assert message.extras["room_topic"] == BUILDING_3_TOPIC
+    assert before <= message.sent_at <= datetime.now(UTC) + timedelta(seconds=5)
+
+
+async def test_a_private_message_uses_the_talker_as_the_chat(gateway, wechat, sink):
+    await gateway.say(WANG_FANG, "#1 收到")
+
+    message = await sink.next_message(0)
+
+    assert message.is_private and message.chat_id == WANG_FANG and message.sender_id == WANG_FANG
+    assert message.sender_name == "王芳" and message.text == "#1 收到"
+    assert "room_topic" not in message.extras
+
+
+async def test_send_reaches_the_room_and_a_contact(gateway, wechat):
+    await wechat.send(Outbound("wechat", BUILDING_3, "已收到,登记为 #0001"))
+    await wechat.send(Outbound("wechat", WANG_FANG, "新工单 #0001", private=True))
+
+    [to_room] = await gateway.wait_sent(BUILDING_3)
+    [to_worker] = await gateway.wait_sent(WANG_FANG)
+
+    assert to_room.text == "已收到,登记为 #0001" and to_room.room == BUILDING_3
+    assert to_worker.text == "新工单 #0001" and to_worker.to == WANG_FANG and to_worker.room is None
+
+
+async def test_the_bots_own_messages_do_not_come_back(gateway, wechat, sink):
+    sink.reply = receipt
+    await gateway.say(ZHANG, "楼道灯坏了", room=BUILDING_3)
+    await gateway.wait_sent(BUILDING_3)  # the gateway echoes this as a message said by the bot
+    await gateway.say(LI, "马上来", room=BUILDING_3)  # a marker handled after the echo
+
+    await gateway.wait_sent(BUILDING_3, 2)
+
+    assert [m.sender_id for m in sink.messages] == [ZHANG, LI]
+    assert all(m.sender_id != BOT for m in sink.messages)
+    assert gateway.texts_to(BUILDING_3) == ["已收到:楼道灯坏了", "已收到:马上来"]
+
+
+async def test_an_image_after_a_text_arrives_in_order_as_an_image(gateway, wechat, sink):
+    await gateway.say(ZHANG, "楼道漏水了", room=BUILDING_3)
+    photo_id = await gateway.file(ZHANG, "leak.jpg", room=BUILDING_3)
+    await gateway.file(ZHANG, "voice.sil", room=BUILDING_3)
+
+    await sink.wait_for(lambda: len(sink.messages) >= 3)
+    text, photo, voice = sink.messages
+
+    assert text.kind is MessageKind.TEXT
+    assert photo.kind is MessageKind.IMAGE and photo.message_id == photo_id and photo.text == ""
+    assert photo.chat_id == BUILDING_3 and photo.sender_id == ZHANG
+    assert voice.kind is MessageKind.VOICE
+
+
+async def test_a_quote_is_split_into_the_quoted_text_and_the_reply(gateway, wechat, sink):
+    card = await gateway.say(LI, "#0001 楼道灯坏了,请处理", room=BUILDING_3)
+    await gateway.quote(WANG_FANG, card, "收到", room=BUILDING_3)
+
+    quote = await sink.next_message(1)
+
+    assert quote.text == "收到"
+    assert quote.quoted_text == "#0001 楼道灯坏了,请处理"
+    assert quote.extras["quoted_name"] == "李大爷"
+
+
+async def test_a_mention_of_the_bot_is_stripped(gateway, wechat, sink):
+    await gateway.say(ZHANG, f"@{BOT_NAME}\u2005电梯又坏了", room=BUILDING_3, mentions=(BOT,))
+
+    message = await sink.next_message(0)
+
+    assert message.text == "电梯又坏了" and message.extras["mentions_bot"] is True
+
+
+async def test_buttons_become_a_hint_only_when_the_text_does_not_say_what_to_reply(gateway, wechat):
+    buttons = (Button("满意", "rate:1:1"), Button("不满意", "rate:1:3"))
+    await wechat.send(Outbound("wechat", BUILDING_3, "问题已处理", buttons=buttons))
+    await wechat.send(Outbound("wechat", BUILDING_3, "请评价:回复 1 满意,3 不满意", buttons=buttons))
+
+    first, second = await gateway.wait_sent(BUILDING_3, 2)
+
+    assert first.text == "问题已处理\n可回复:满意 / 不满意"
+    assert second.text == "请评价:回复 1 满意,3 不满意"
+
+
+async def test_a_chart_goes_as_an_image_after_its_text(gateway, wechat):
+    png = bytes.fromhex("89504e470d0a1a0a")  # the gateway only looks at the file name
+    await wechat.send(Outbound("wechat", WANG_FANG, "今日日报", private=True, image_png=png))
+
+    text, image = await gateway.wait_sent(WANG_FANG, 2)
+
+    assert text.text == "今日日报"
+    assert image.type == "Image" and image.name == "chart.png"
+
+
+async def test_rooms_are_found_by_exact_topic(gateway, wechat):
+    found = await wechat.resolve_room_topics([BUILDING_3_TOPIC, "文化里6号楼邻居群", "没有这个群"])
+
+    assert found == {BUILDING_3_TOPIC: BUILDING_3, "文化里6号楼邻居群": WH_6}
+
+
+async def test_only_configured_rooms_are_passed_on(gateway):
+    sink = RecordingSink()
+    platform = make_platform(gateway, room_topics=[BUILDING_3_TOPIC], room_ids=[WH_6])
+    await platform.start(sink)
+    try:
+        await platform.wait_connected(10)
+        await sink.wait_for(lambda: platform.rooms_by_topic)
+        await gateway.say(ZHANG, "跳舞的音响太吵", room=DANCE)
+        await gateway.say(LI, "6号楼门口堆了垃圾", room=WH_6)
+        await gateway.say(ZHANG, "3号楼电梯坏了", room=BUILDING_3)
+        await gateway.say(WANG_FANG, "收到")
+
+        await sink.wait_for(lambda: len(sink.messages) >= 3)
+    finally:
+        await platform.stop()
+
+    assert [m.chat_id for m in sink.messages] == [WH_6, BUILDING_3, WANG_FANG]
+    assert platform.rooms_by_topic == {BUILDING_3_TOPIC: BUILDING_3}
+
+
+async def test_the_platform_reconnects_after_the_gateway_is_killed_and_restarted(gateway, wechat, sink):
+    sink.reply = receipt
+    await gateway.say(ZHANG, "第一条", room=BUILDING_3)
+    await gateway.wait_sent(BUILDING_3, 1)
+    connections = wechat.connections
+
+    await gateway.kill()
+    await sink.wait_for(lambda: not wechat.connected)
+    with pytest.raises(DeliveryError):
+        await wechat.send(Outbound("wechat", BUILDING_3, "没人听得见"))
+    await gateway.start()
+    await sink.wait_for(lambda: wechat.connected and wechat.connections > connections)
+    await gateway.say(ZHANG, "第二条", room=BUILDING_3)
+
+    await gateway.wait_sent(BUILDING_3, 2)
+    assert [m.text for m in sink.messages] == ["第一条", "第二条"]
+    assert gateway.texts_to(BUILDING_3)[-1] == "已收到:第二条"
+
+
+async def test_send_while_the_gateway_is_down_raises_delivery_error(gateway: Gateway):
+    await gateway.kill()
+    platform = make_platform(gateway, start_timeout=0.2)
+    await platform.start(RecordingSink())
+    try:
+        assert not platform.connected
+        with pytest.raises(DeliveryError):
+            await platform.send(Outbound("wechat", BUILDING_3, "喂"))
+        await gateway.start()
+        await platform.wait_connected(10)
+        await platform.send(Outbound("wechat", BUILDING_3, "又能发了"))
+        await gateway.wait_sent(BUILDING_3)
+    finally:
+        await platform.stop()
+
+
+async def test_a_wrong_token_is_not_a_connection(gateway):
+    platform = make_platform(gateway, token="insecure_wrong", start_timeout=0.5)
+    await platform.start(RecordingSink())
+    try:
+        assert not platform.connected
+        with pytest.raises(DeliveryError):
+            await platform.send(Outbound("wechat", BUILDING_3, "喂"))
+    finally:
+        await platform.stop()
