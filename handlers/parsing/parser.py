@@ -56,6 +56,15 @@ def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, i
     return category
 
 
+_LAUGHING_EMOTES = frozenset({"😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]"})
+
+
+def _joking(text: str, emotes: tuple[str, ...]) -> bool:
+    if intent.JOKE.search(text) is not None and intent.NOT_JOKING.search(text) is None:
+        return True
+    return any(e in _LAUGHING_EMOTES for e in emotes)
+
+
 def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None) -> bool:
     """False for the many kinds of message that look like talk, not asks."""
     if intent.is_ack(text) or intent.RED_PACKET.search(text) or "[红包]" in emotes or "[转账]" in emotes:
@@ -63,12 +72,11 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     alarm = kind is not None and intent.URGENCY_WORDS.search(text) is not None
     if intent.is_notice(text) and not (alarm and "【" not in text):
         return False
-    if intent.is_staff_reply(text) or intent.is_thanks_for_fix(text):
+    if intent.is_staff_reply(text):
         return False
-    if kind is None and (intent.AD.search(text) or intent.LOST_FOUND.search(text)):
+    if kind is None and (intent.is_thanks_for_fix(text) or intent.AD.search(text) or intent.LOST_FOUND.search(text)):
         return False
-    joking = intent.JOKE.search(text) is not None or any(e in ("😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]") for e in emotes)
-    if joking and not alarm and intent.HELP.search(text) is None:
+    if _joking(text, emotes) and not alarm and intent.HELP.search(text) is None:
         return False
     if intent.MEDIA.search(text) and not _OURS.search(text):
         return False
