@@ -25,6 +25,7 @@ _KIND_CATEGORY = {
 _OUTDOOR = re.compile(r"树|路面|地面|马路|井盖|广告牌|挡土墙|围墙|路灯杆|宣传栏")
 _UPSTAIRS = re.compile(r"楼上")
 _SOMEONE = re.compile(r"老人|老头|老太|大爷|大妈|奶奶|爷爷|孩子|小孩|婴儿|宝宝|孕妇|病人|我妈|我爸|老伴|人")
+_MAYDAY = re.compile(r"救命|救救")
 _PANIC = re.compile(r"快来人|快来|赶紧来|快报警|报警|救命|快打|快救")
 _OURS = re.compile(r"我家|我们家|咱家|我们楼|咱楼|本楼|\d号楼|\d栋|\d单元")
 _FIRST_PERSON = re.compile(r"我|咱|本人|社区|网格员|物业|小区")
@@ -118,6 +119,8 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
             kind = EmergencyKind.CRIME
         elif panicked is Category.ASSISTANCE:
             kind = EmergencyKind.OTHER
+    if kind is EmergencyKind.OTHER and is_urgent(body) and not _MAYDAY.search(body):
+        kind = None  # 水管爆了…快来人: the cry is about a burst pipe, which is urgent
     if kind is not None:
         category = _emergency_category(kind, body, scores)
         urgency = Urgency.EMERGENCY
