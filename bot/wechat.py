@@ -19,19 +19,22 @@ to the sink in the order they arrived, so a photo follows the request it belongs
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import json
 import logging
 import os
-import sys
-import warnings
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.platform import DeliveryError, InboundSink
+from bot.wechat_client import (
+    Lru,
+    WeChatUnavailable,
+    load_client,
+    png_file_box,
+    split_endpoint,
+    tame_library_logs,
+)
 from bot.wechat_convert import (
     IMAGE_FALLBACK,
     PLATFORM,
@@ -42,73 +45,10 @@ from bot.wechat_convert import (
 from handlers.messages import Inbound, Outbound
 
 log = logging.getLogger(__name__)
+__all__ = ["WeChatPlatform", "WeChatUnavailable", "load_client"]
 
 Sleep = Callable[[float], Awaitable[None]]
-_LIBRARY_LOGGERS = ("PuppetService", "WechatyPuppetServiceConfig", "FileBox",
-                    "WechatyPuppet.Schemas.Event", "WechatyPuppet.Schema.Base")
-CACHE_SIZE = 5000
-"""Contacts and rooms whose names are remembered between messages."""
-
-
-class WeChatUnavailable(RuntimeError):
-    """The Wechaty client packages cannot be used on this Python."""
-
-
-def load_client() -> tuple[Any, Any]:
-    """``PuppetService`` and ``PuppetOptions``, imported on first use."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # telnetlib, on 3.11/3.12
-            from wechaty_puppet import PuppetOptions
-            from wechaty_puppet_service import PuppetService
-    except Exception as exc:  # ImportError, or the dataclass errors of newer Pythons
-        version = ".".join(map(str, sys.version_info[:3]))
-        raise WeChatUnavailable(
-            f"the WeChat platform needs wechaty-puppet-service 0.8.10, which does not import "
-            f"on Python {version} ({type(exc).__name__}: {exc}); run GridDesk on Python 3.11 "
-            f"or 3.12 and install it with: pip install -e '.[wechat]'"
-        ) from exc
-    return PuppetService, PuppetOptions
-
-
-class _Redact(logging.Filter):
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.secret and self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "***"), None
-        return True
-
-
-def _tame_library_logs(token: str) -> None:
-    """The client's loggers print to stderr on their own and log the token: route
-    them through ours, errors only (it warns on every connect that it got a token),
-    with the token masked."""
-    for name in _LIBRARY_LOGGERS:
-        logger = logging.getLogger(name)
-        logger.handlers = []
-        logger.propagate = True
-        logger.setLevel(logging.ERROR)
-        if not any(isinstance(f, _Redact) for f in logger.filters):
-            logger.addFilter(_Redact(token))
-
-
-def _split_endpoint(endpoint: str) -> tuple[str, int]:
-    host, _, port = endpoint.rpartition(":")
-    if not host or not port.isdigit():
-        raise ValueError(f"WeChat gateway endpoint must be host:port, not {endpoint!r}")
-    return host.strip("[]"), int(port)
-
-
-class _Lru(OrderedDict[str, Any]):
-    def remember(self, key: str, value: Any) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > CACHE_SIZE:
-            self.popitem(last=False)
+READ_ATTEMPTS = 3
 
 
 class WeChatPlatform:
@@ -124,6 +64,7 @@ class WeChatPlatform:
         start_timeout: float = 15.0,
         request_timeout: float = 10.0,
         keepalive: float = 30.0,
+        reread_window: float = 120.0,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         sleep: Sleep = asyncio.sleep,
@@ -136,9 +77,9 @@ class WeChatPlatform:
             raise ValueError("no WeChat gateway endpoint: set WECHATY_PUPPET_SERVICE_ENDPOINT (host:port)")
         if not self._token:
             raise ValueError("no WeChat gateway token: set WECHATY_PUPPET_SERVICE_TOKEN")
-        self._host, self._port = _split_endpoint(self.endpoint)
+        self._host, self._port = split_endpoint(self.endpoint)
         self._client, self._options = load_client()
-        _tame_library_logs(self._token)
+        tame_library_logs(self._token)
         self.room_ids = set(room_ids)
         self.room_topics = set(room_topics)
         self.rooms_by_topic: dict[str, str] = {}
@@ -146,6 +87,8 @@ class WeChatPlatform:
         self.start_timeout = start_timeout
         self.request_timeout = request_timeout
         self.keepalive = keepalive
+        self.reread_window = reread_window
+        """How long a message whose payload could not be read waits for a reconnect."""
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._sleep = sleep
@@ -159,8 +102,8 @@ class WeChatPlatform:
         self._runner: asyncio.Task[None] | None = None
         self._deliverer: asyncio.Task[None] | None = None
         self._pending: asyncio.Queue[asyncio.Future[Inbound | None]] = asyncio.Queue()
-        self._topics: _Lru = _Lru()
-        self._names: _Lru = _Lru()
+        self._topics: Lru = Lru()
+        self._names: Lru = Lru()
         self.connections = 0
         """How many times a session logged in; tests and logs use it to see reconnects."""
 
@@ -329,6 +272,33 @@ class WeChatPlatform:
                 log.exception("wechat: the sink failed on %s/%s", message.chat_id, message.message_id)
 
     async def _translate(self, puppet: Any, message_id: str) -> Inbound | None:
+        """Read one message; if the connection dropped meanwhile, read it again once
+        reconnected (a gateway keeps message ids), rather than lose it."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return await self._read(puppet, message_id)
+            except Exception as exc:
+                if self._stopping or attempt == READ_ATTEMPTS - 1:
+                    raise
+                log.info("wechat: message %s not read (%s: %s); trying again", message_id,
+                         type(exc).__name__, exc)
+                puppet = await self._next_session(puppet, exc)
+        return None
+
+    async def _next_session(self, failed: Any, exc: Exception) -> Any:
+        """The session to read again on: a new one once reconnected, or the same one
+        if it is still up after a moment (the failure was the message's, not the line's)."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while not self._stopping:
+            if self.connected and (self._puppet is not failed or loop.time() - start > 1.0):
+                return self._puppet
+            if loop.time() - start > self.reread_window:
+                break
+            await asyncio.sleep(0.05)
+        raise exc
+
+    async def _read(self, puppet: Any, message_id: str) -> Inbound | None:
         raw = await asyncio.wait_for(puppet.message_payload(message_id), self.request_timeout)
         talker = raw.from_id
         if not talker or talker == self.self_id:
@@ -432,11 +402,7 @@ class WeChatPlatform:
         return str(message_id or "")
 
     async def _send_png(self, puppet: Any, chat_id: str, png: bytes) -> str:
-        box = json.dumps({
-            "type": 1, "boxType": 1,  # FileBoxType.Base64, new and old key
-            "name": "chart.png", "mediaType": "image/png",
-            "base64": base64.b64encode(png).decode("ascii"),
-        })
+        box = png_file_box(png)
         try:
             response = await asyncio.wait_for(
                 puppet.puppet_stub.message_send_file(conversation_id=chat_id, filebox=box),
