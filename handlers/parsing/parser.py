@@ -121,6 +121,8 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
             kind = EmergencyKind.OTHER
     if kind is EmergencyKind.OTHER and is_urgent(body) and not _MAYDAY.search(body):
         kind = None  # 水管爆了…快来人: the cry is about a burst pipe, which is urgent
+    elif kind is None and _MAYDAY.search(body) and is_urgent(body):
+        kind = EmergencyKind.OTHER  # 救命 with an outage (呼吸机…) is more than urgent
     if kind is not None:
         category = _emergency_category(kind, body, scores)
         urgency = Urgency.EMERGENCY
