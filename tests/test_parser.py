@@ -146,6 +146,16 @@ def test_messy_requests(text: str, category: Category) -> None:
     ("有人在撬我家隔壁的门", EmergencyKind.CRIME),
     ("下暴雨 地下室进水了 水都到膝盖了", EmergencyKind.FLOOD),
     ("救命", EmergencyKind.OTHER),
+    ("快来人啊!!!", EmergencyKind.OTHER),
+    ("救命啊 我家停电了 我妈用呼吸机", EmergencyKind.OTHER),
+    ("谢谢 快来人 我妈晕倒了", EmergencyKind.FALL),         # thanks never hides an emergency
+    ("@网格员王芳楼道里一股煤气味 很冲", EmergencyKind.GAS),  # mention without a space
+    ("我奶奶吃饭噎着了 脸都憋紫了", EmergencyKind.FALL),
+    ("孩子误吃了药 现在一直吐", EmergencyKind.FALL),
+    ("热水器那边一股怪味 头晕恶心", EmergencyKind.GAS),
+    ("楼上外墙的空调架锈断了 外机悬在半空晃", EmergencyKind.COLLAPSE),
+    ("有个男的在小区里拿砖头砸人", EmergencyKind.CRIME),
+    ("电梯门关不上 还一直上下跑 里面有小孩", EmergencyKind.TRAPPED),
 ])
 def test_emergencies(text: str, kind: EmergencyKind) -> None:
     parsed = request(text)
@@ -198,6 +208,10 @@ def test_no_false_alarm(text: str) -> None:
     "我的心着火了哈哈哈", "今天热得我都要晕倒了哈哈", "我被困在工作里出不来了😂",
     "有人知道附近哪家超市今天开门吗", "今天天气真好 出去晒太阳了",
     "谢谢张书记,我家老人已经送医院了,没事了",
+    "新闻说隔壁小区着火了 大家注意安全啊", "刚看了个视频 电梯里有人被困 太吓人了",
+    "孩子考试考砸了 我血压都上来了 快晕过去了", "救命 今天又胖了三斤",
+    "不好意思 刚才说着火是我看错了 是人家在烧烤", "物业说明天来修电梯 大家再坚持一下",
+    "这天儿太冷了 出门冻手", "转发一篇文章:老人防跌倒的十个小窍门",
 ])
 def test_not_requests(text: str) -> None:
     assert parse(text) is None
