@@ -10,6 +10,7 @@ falling from height (差点砸到人) still counts, because the next one may not
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from handlers.categories import EmergencyKind
 
@@ -164,7 +165,9 @@ _WEATHER_ONLY = frozenset({"冷得", "冻得", "冻死", "太冷了"})
 _INDOORS = re.compile(r"家|屋|室|房间|暖气|供暖|孩子|老人")
 
 
+@lru_cache(maxsize=64)
 def is_urgent(text: str) -> bool:
+    """Cached: the parser asks this of the same text several times."""
     for match in URGENT_CUES.finditer(text):
         if match.group(0) in _WEATHER_ONLY and not _INDOORS.search(text):
             continue  # 这天儿太冷了 is weather talk, not a cold home

@@ -12,6 +12,8 @@ import re
 
 from handlers.parsing.model import Location, ParseContext
 
+_ANY_DIGIT = re.compile(r"\d")
+_SEVEN_DIGITS = re.compile(r"\d[\d -]{6}")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<![\d-])(0\d{2,3})[ -]?(\d{7,8})(?!\d)")
 _LOCAL_PHONE = re.compile(r"(?:电话|座机|手机|联系|tel)[::是为]?\s*(\d{7,8})(?!\d)")
@@ -49,6 +51,8 @@ _LANDMARK_ALIASES = {"小区门口": "大门"}
 def extract_phone(text: str) -> tuple[str | None, str]:
     """The first phone number written, and the text with all of them blanked."""
     phone: str | None = None
+    if _SEVEN_DIGITS.search(text) is None:
+        return None, text
     for pattern in (_MOBILE, _LANDLINE, _LOCAL_PHONE):
         match = pattern.search(text)
         if match is None:
@@ -99,6 +103,10 @@ def extract_location(text: str, context: ParseContext) -> Location:
     for name in sorted(context.compound_names, key=len, reverse=True):
         if name and name.lower() in text:
             text = text.replace(name.lower(), " ")
+    if _ANY_DIGIT.search(text) is None:
+        lettered = _LETTERED.search(text)
+        building = lettered.group(1).upper() if lettered else context.default_building
+        return Location(building=building, landmark=_landmark(text, context))
     building = unit = room = None
     taken: list[tuple[int, int]] = []
     short = _SHORT3.search(text)
