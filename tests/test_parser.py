@@ -280,3 +280,19 @@ def test_decisions_survive_script_width_mentions_emoji_and_punctuation() -> None
             ):
                 flips.append(variant)
     assert len(flips) <= 5, flips
+
+
+def test_cue_patterns_were_not_mangled_by_f_string_braces() -> None:
+    """rf-strings turn a bare {0,6} into the text "(0, 6)"; quantifiers must be doubled."""
+    import re as _re
+
+    from handlers.parsing import emergency, intent, lexicon, location
+
+    for module in (emergency, intent, lexicon, location):
+        for value in vars(module).values():
+            patterns = [value] if isinstance(value, _re.Pattern) else []
+            if isinstance(value, tuple):
+                patterns = [p for _, p in value if isinstance(p, _re.Pattern)] if all(
+                    isinstance(v, tuple) for v in value) else []
+            for pattern in patterns:
+                assert _re.search(r"\(\d+, \d+\)", pattern.pattern) is None, pattern.pattern[:80]
