@@ -3,7 +3,10 @@
 Works on normalised text (Arabic digits already). "N楼" is ambiguous in 小区
 talk: after a building (3号楼5楼) or in a building's own chat it is a floor and
 is ignored; alone (5楼电梯坏了) it names building N, which is how residents of a
-multi-building compound refer to blocks. "N层" is always a floor.
+multi-building compound refer to blocks. "N层" is always a floor, and so is
+"N楼" after 到/在/住 (电梯一到5楼就…) or after a unit (2单元…1楼). Lettered
+blocks (A座, B栋) give the letter as the building. A landmark is the first
+place name in the text, the chat's own lexicon first (小区门口 is reported as 大门).
 """
 
 from __future__ import annotations
