@@ -28,7 +28,7 @@ _QUESTION = re.compile(r"吗|么|\?|？|呢|是不是|有没有|会不会|几点
 THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦啦|辛苦您|点赞|效率(?:真|好|很)?高|太给力|给力|真快|好人|锦旗|表扬|满意")
 RESOLVED = re.compile(
     r"(?<![没不未能])(?:修好|弄好|搞好|解决|处理好|处理完|处理了|恢复|来水了|有水了|来电了|有电了|来气了|通了|热了|清理了|"
-    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好了|搞定|找到了|填上了|送医院|接走了|排除|恢复正常|正常使用|可以用了|能用了|看错了|搞错了|弄错了|说错了|发错了|没大碍|好多了|不哭了|好好的|灭了|没有人受伤|无人受伤|水来了|电来了|来了来了|我还以为|原来是|没事(?=[,,。.! ]|$)|(?:装修|修|弄|干|施工|清理|搞)完了|完工|清静了|安静了|不吵了|不漏了|不响了)"
+    r"清走了|拉走了|干净了|亮了|好了|没事了|挪走了|换好|换了新|装好|已经好了|搞定|找到了|填上了|送医院|接走了|排除|恢复正常|正常使用|可以用了|能用了|看错了|搞错了|弄错了|说错了|发错了|没大碍|好多了|不哭了|好好的|灭了|没有人受伤|无人受伤|水来了|电来了|来了来了|我还以为|原来是|没什么事|没啥事|擦破点皮|擦破皮|没事(?=[,,。.! ]|$)|(?:装修|修|弄|干|施工|清理|搞)完了|完工|清静了|安静了|不吵了|不漏了|不响了)"
 )
 STILL_BROKEN = re.compile(r"又|还是|还没|没修好|没好|没解决|没弄好|但是|可是|不过|仍然|依然|反复|结果|到现在|怎么还")
 STAFF_REPLY = re.compile(
@@ -120,7 +120,8 @@ def _resolved_at(text: str) -> int:
     last = -1
     for match in RESOLVED.finditer(text):
         if not text.endswith(_PENDING, max(0, match.start() - 4), match.start()) and \
-                not any(w in text[max(0, match.start() - 2):match.start()] for w in ("没", "不", "未")) and \
+                text[max(0, match.start() - 1):match.start()] not in ("没", "不", "未") and \
+                text[max(0, match.start() - 2):match.start()] not in ("没有", "不会", "还没", "没能", "没人", "不能") and \
                 not any(w in text[max(0, match.start() - 5):match.start()] for w in ("能", "啥时候", "什么时候", "会", "要", "才")):
             last = match.start()
     return last
@@ -131,7 +132,7 @@ def is_thanks_for_fix(text: str) -> bool:
     broken = [m.start() for m in STILL_BROKEN.finditer(text)]
     if broken:
         # 修好了又坏了 is a new report; 还是没水…哦来了来了 ends fixed
-        return resolved > broken[-1] + 1 and resolved - broken[-1] > 4
+        return resolved > broken[-1]
     if resolved >= 0:
         return True
     thanks = THANKS.search(text)

@@ -29,6 +29,7 @@ _SHORT2 = re.compile(rf"(?<![\d.:])(\d{{1,3}})\s*(?:号楼|#楼|#|栋|幢)?{_SEP
 _BUILDING = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:号楼|#楼|#|栋|幢|座|号院楼|楼栋|号栋|号(?=\s*\d{1,2}\s*(?:单元|门)))")
 _UNIT = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:单元|(?<!号\d)(?<!号\d\d)门(?!卫|岗|店|市|诊|票))")
 _UNIT_ROOM = re.compile(rf"(?<![\d.])(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d.:])")
+_ANY_FLOOR = re.compile(r"\d{1,3}\s*楼(?!道|梯)")
 _BARE_FLOOR = re.compile(r"(?<![\d.])(?<!到)(?<!在)(?<!停在)(?<!住)(\d{1,3})\s*楼(?!道|梯|顶|房|下|上)")
 _FLOOR_THEN_UNIT = re.compile(r"(?<![\d.])(\d{1,3})\s*楼\s*\d{1,2}\s*(?:单元|门)")
 _ROOM = re.compile(r"(?<![\d.:-])(\d{3,4})(?![\d.:%])\s*(室|号|户|房)?")
@@ -134,7 +135,8 @@ def extract_location(text: str, context: ParseContext) -> Location:
             elif context.default_building is None:
                 floor = _BARE_FLOOR.search(text)
                 unit_first = _UNIT.search(text)
-                if floor is not None and (unit_first is None or unit_first.start() > floor.start()):
+                several = len(_ANY_FLOOR.findall(text)) > 1  # 卡在三楼和四楼中间: floors
+                if floor is not None and not several and (unit_first is None or unit_first.start() > floor.start()):
                     building = floor.group(1)
                     taken.append(floor.span())
         for match in _BARE_FLOOR.finditer(text):
