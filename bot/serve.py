@@ -13,6 +13,8 @@ from bot.bootstrap import build_desk, open_storage
 from bot.platform import Platform
 from bot.runtime import Runtime
 from bot.settings import ConfigError, Settings
+from schedules.digest_job import digest_sender
+from schedules.scheduler import build_scheduler, tick
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +42,6 @@ def build_platforms(settings: Settings) -> list[Platform]:
 
 
 async def _serve(settings: Settings) -> None:
-    from schedules.digest_job import digest_sender
-
-    from schedules.scheduler import build_scheduler, tick
-
     tz = ZoneInfo(settings.timezone)
 
     def clock() -> datetime:
