@@ -47,8 +47,9 @@ async def _serve(settings: Settings) -> None:
     def clock() -> datetime:
         return datetime.now(tz)
 
+    platforms = build_platforms(settings)
     engine = open_storage(settings.resolved_database_url)
-    runtime = Runtime(build_desk(settings), engine, build_platforms(settings), clock)
+    runtime = Runtime(build_desk(settings), engine, platforms, clock)
     await runtime.start()
     await tick(runtime)  # catch up on whatever fell due while we were down
     scheduler = build_scheduler(runtime, settings.timezone, settings.digest_time,

@@ -80,3 +80,13 @@ def test_check_config_command_exits_non_zero_naming_the_key(tmp_path, sample):
     ok = subprocess.run([sys.executable, "-m", "bot.cli", "check-config"], capture_output=True,
                         text=True, cwd=ROOT)
     assert ok.returncode == 0 and ok.stdout.startswith("OK")
+
+
+def test_run_without_any_platform_secret_says_what_to_set(tmp_path):
+    env = {k: v for k, v in __import__("os").environ.items()
+           if not k.startswith(("TELEGRAM", "WECHATY"))}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "run"], capture_output=True, text=True,
+                            cwd=ROOT, env={**env, "GRIDDESK_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"},
+                            timeout=60)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "WECHATY_PUPPET_SERVICE_TOKEN" in result.stderr
