@@ -73,8 +73,9 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     alarm = kind is not None and intent.URGENCY_WORDS.search(text) is not None
     if intent.is_notice(text) and not (alarm and "【" not in text):
         return False
-    if intent.is_staff_reply(text):
-        return False
+    staff = intent.STAFF_REPLY.search(text)
+    if staff is not None and intent.is_staff_reply(text) and (kind is None or staff.start() <= 4):
+        return False  # a resident's alarm may borrow a staff phrase mid-sentence
     if kind is None and (intent.is_thanks_for_fix(text) or intent.AD.search(text) or intent.LOST_FOUND.search(text)):
         return False
     if _joking(text, emotes) and not alarm and intent.HELP.search(text) is None:
