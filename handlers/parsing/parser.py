@@ -84,7 +84,10 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
         return False
     if kind is None and intent.GOOD_NEWS.search(text):
         return False
-    if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None:
+    if kind is None and intent.HYPERBOLE.search(text) and intent.ASK.search(text) is None:
+        return False
+    if kind is None and intent.POSITIVE.search(text) and intent.HELP.search(text) is None \
+            and intent.STATE.search(text) is None:
         return False
     if kind is None and intent.CHAT_QUESTION.search(text) and not is_urgent(text) and not _OURS.search(text):
         return False
