@@ -286,9 +286,9 @@ def test_cue_patterns_were_not_mangled_by_f_string_braces() -> None:
     """rf-strings turn a bare {0,6} into the text "(0, 6)"; quantifiers must be doubled."""
     import re as _re
 
-    from handlers.parsing import emergency, intent, lexicon, location
+    from handlers.parsing import danger, dialect, emergency, intent, lexicon, location
 
-    for module in (emergency, intent, lexicon, location):
+    for module in (danger, dialect, emergency, intent, lexicon, location):
         for value in vars(module).values():
             patterns = [value] if isinstance(value, _re.Pattern) else []
             if isinstance(value, tuple):
@@ -296,3 +296,69 @@ def test_cue_patterns_were_not_mangled_by_f_string_braces() -> None:
                     isinstance(v, tuple) for v in value) else []
             for pattern in patterns:
                 assert _re.search(r"\(\d+, \d+\)", pattern.pattern) is None, pattern.pattern[:80]
+
+
+# --- dialect, voice slips and shorthand -------------------------------------------
+
+@pytest.mark.parametrize(("raw", "mandarin"), [
+    ("佢喺屋企跌親咗", "他在家摔倒了"),
+    ("部𨋢壞咗 冇人理", "部电梯坏了 没有人理"),
+    ("快啲嚟睇下 點算", "快点来看下 怎么办"),
+    ("俺家屋头木有水", "我家家里没有水"),
+    ("侬晓得伐", "你知道伐"),
+    ("电题g了", "电梯挂了"),
+    ("水官爆了", "水管爆了"),
+    ("心里郁闷", "心里郁闷"),                           # Mandarin 郁 stays
+])
+def test_dialect_becomes_mandarin(raw: str, mandarin: str) -> None:
+    from handlers.parsing.normalize import normalize
+
+    assert normalize(raw).text == mandarin
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("我哋單元啲燈冇晒 黑蚊蚊 麻煩搵人整下", Category.POWER_LIGHTING),
+    ("屋头的下水到堵了 臭得很 搞快点", Category.PLUMBING),
+    ("阿拉楼下的垃圾桶满了 好几天没人收", Category.SANITATION),
+    ("贼吵 楼上半夜蹦迪 俺们咋整", Category.NEIGHBOR_NOISE),
+])
+def test_dialect_requests(text: str, category: Category) -> None:
+    assert request(text).category is category
+
+
+# --- the safety net: shapes of danger, not lists of sentences ---------------------
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("我女儿被反锁在储藏室里 敲门直哭", Category.ASSISTANCE),                # shut in
+    ("有个老人被关在单元门禁里面了 出不来", Category.ASSISTANCE),
+    ("两个孩子被困在轿厢里 按铃没人应", Category.ELEVATOR),
+    ("阳台晾的被子着了 火往楼上窜", Category.FIRE_SAFETY),                    # fire spreading
+    ("草地上的火烧过来了 快到车棚了", Category.FIRE_SAFETY),
+    ("一楼那家两口子正在打架 女的被砍伤了", Category.SECURITY),             # violence now
+    ("有个酒鬼在楼道里拿酒瓶砸门 还在砸", Category.SECURITY),
+    ("雨水往强电井里灌 3号楼", Category.POWER_LIGHTING),                      # water meets power
+    ("柱子裂开了 能看到钢筋 楼里人都不敢回去", Category.HOUSING),            # load-bearing
+    ("一个孩子爬到护栏外面了 就在8楼", Category.ASSISTANCE),                 # at an edge
+    ("停电了 我爸每天要做腹膜透析 机器停了", Category.POWER_LIGHTING),       # life support
+    ("阿婆喺廁所跌低咗 郁唔到", Category.ASSISTANCE),                          # Cantonese fall
+])
+def test_danger_is_an_emergency(text: str, category: Category) -> None:
+    parsed = request(text)
+    assert parsed.urgency is Urgency.EMERGENCY, text
+    assert parsed.category is category
+
+
+@pytest.mark.parametrize("text", [
+    "通知:如遇电梯被困 请按警铃等待救援",                    # notice
+    "前天5号楼那场火 后来怎么样了",                           # past, asking after it
+    "昨晚有人在停车场砸车 幸好没伤到人 已经被带走了",          # past and over
+    "楼上正在砸墙装修 吵死了",                                 # renovation, not violence
+    "物业的人正在捅下水道",                                   # unclogging
+    "发烧烧到三十八度五 吃了药",                               # fever
+    "滑梯松了 小孩摔了可怎么办",                               # a worry about a fault
+    "电视剧里男主被关在地下室里",                              # fiction
+    "今天停电了一下 电脑重启了",                               # an outage blip is not a shock
+])
+def test_danger_look_alikes_stay_quiet(text: str) -> None:
+    parsed = parse(text)
+    assert parsed is None or parsed.urgency is not Urgency.EMERGENCY, text

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from handlers.categories import EmergencyKind
+from handlers.parsing.danger import CONSTRUCTIONS, life_support_outage
 
 _PERSON = (r"(?:老人|老头|老太|大爷|大妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|阿姨|叔叔|大叔|老伯|婆婆|孩子|小孩|"
            r"婴儿|宝宝|孕妇|病人|邻居|大哥|大姐|小伙|男的|女的|师傅|人|他|她|我妈|我爸|老伴|老公|老婆|老爷子|老太太)")
@@ -20,7 +21,7 @@ _GAP = r"[^,。!?;]"
 _UNWELL = (r"窗户外面|窗外|空调架上|阳台外面|楼顶边|咬了|咬得|高烧|一直抽|抽风|没回来|倒了|倒下|晕倒|晕了|晕过去|发晕|昏|不醒|发紫|发青|疼得|直不起腰|烫了|烫伤|起泡|喘不|吐了|一直吐|抽了|"
            r"出血|流血|骨折|说不清|糊涂|找不到家|迷路|爬到窗|窗台外|阳台外|掉下去|溺水|掉水里|掉进|咬伤|中暑|冻僵")
 
-EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
+_WORDS: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
     (EmergencyKind.TRAPPED, re.compile(
         rf"(?:被困|困在|困住|关在|卡在|锁在|出不来){_GAP}{{0,8}}电梯|"
         rf"电梯{_GAP}{{0,12}}(?:被困|困住|困了|困人|关人|关住|出不来|卡人|夹住人|夹着人)|"
@@ -31,7 +32,7 @@ EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
         rf"(?<!胎)(?<!轮)漏气|闻到{_GAP}{{0,6}}(?:煤气|燃气|天然气|液化气)|煤气罐{_GAP}{{0,4}}(?:漏|炸)|"
         r"(?:热水器|燃气|煤气|天然气|怪味)[^。]{0,16}(?:头晕|晕|恶心|头疼|迷糊|头[都好很有点]{1,2}(?:疼|晕))|(?:煤气|燃气|天然气|液化气)[^。]{0,16}味|(?:燃气|煤气|天然气)[^。]{0,12}(?:断了|挖断|破了|冒气|哧哧|往外冒)|(?:刺鼻|呛人|呛鼻)[^。]{0,10}(?:煤气|燃气|天然气|液化气)|(?:煤气|燃气|天然气|液化气)[^。]{0,10}(?:刺鼻|呛人)|(?:燃气|煤气|天然气)报警器[^。]{0,6}(?:响|叫)|臭鸡蛋味|一氧化碳|煤气中毒|(?:煤气|燃气|天然气|液化气)[^。]{0,12}(?:有味|味道|一股味|味儿|一直有味)|不敢(?:开火|点火|开灯|打火)|(?:厨房|灶|燃气|煤气|天然气|管子|管道)[^。]{0,8}嘶嘶|嘶嘶[^。]{0,10}(?:味|臭)")),
     (EmergencyKind.ELECTRIC, re.compile(
-        r"冒火花|打火花|电火花|火花|火星子|火星|漏电|触电|被电[到了击]|电到人|电到了|电击|电了一下|麻手|"
+        r"冒火花|打火花|电火花|火花|火星子|火星|漏电|触电|被电[到了击]|电到人|(?<![停断没来])电到了|电击|(?<![停断没来])电了一下|麻手|"
         rf"电线{_GAP}{{0,6}}(?:掉|垂|落|断|裸露|冒|烧|耷拉|泡|浸|水里)|滋滋冒|滋滋响|电线{_GAP}{{0,6}}(?:拖|地上)|电线杆{_GAP}{{0,4}}(?:倒|断)|高压线{_GAP}{{0,4}}(?:掉|断|落)|"
         rf"(?:电箱|电表箱|电表|电闸|配电箱|配电房|配电室|变电箱|插座|电线|变压器)[^。!?]{{0,10}}(?:冒烟|黑烟|着火|烧|啪啪|噼啪|噼里啪啦|爆|轰|砰|蓝光|电弧)")),
     (EmergencyKind.FIRE, re.compile(
@@ -43,7 +44,7 @@ EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
         rf"有人{_GAP}{{0,4}}翻(?:窗|墙|阳台)|追着{_GAP}{{0,6}}打|被打了|被打得|殴打|打起来了|"
         r"(?:拿|带|举|挥|提)着?(?:刀|棍|砍刀|菜刀|斧头|棒子)|被撬[^。]{0,12}(?:还在|屋里|不敢进)|小偷还在|进贼|进小偷|家里进人|人走没走|(?:正在|有人在)[^,。!?;]{0,6}偷|现在还在偷|拿[^,。!?;]{0,3}(?:砖|石头|棍|刀|铁锹)[^,。!?;]{0,4}(?:砸|打|砍)|喊救命|喊着救命|呼救|求救声|被抢|抢走|抢[^,。!?;]{0,6}的(?:包|钱包|手机|项链|金链)|有人[^,。!?;]{0,4}抢(?!购)|持械|械斗|踹开|被撬开|在里面翻|一直撬|不敢出声|不敢出去|家暴|打孩子|打老婆|杀人|绑架|非礼|耍流氓|行凶|拿着棍子|砸门|踹门|报警(?!器)|打110|叫110")),
     (EmergencyKind.COLLAPSE, re.compile(
-        r"(?:要|快|好像要|感觉要|随时会)倒(?:了|下)?(?![垃水车班霉掉腾])|地震|楼在晃|楼晃|(?:墙|房子|大楼|楼房|大树|电线杆)[^,。!?;]{0,8}倒了|往[^,。!?;]{0,6}这边倒|压住了|压着人|压在下面|被压在|被压住|车里有人|掉渣|突然裂开|往一边歪|往一边倒|整个歪|悬在半空|锈断|往下沉|下沉了|沉降|砸到了|砸坏了|砸中|压在电线上|随时[^,。!?;]{0,4}(?:掉|塌|倒|砸)|塌了|要塌|快塌|坍塌|倒塌|塌方|塌陷|摇摇欲坠|高空坠物|砸到人|砸到[^,。!?;]{0,4}人|砸伤|砸着人|砸到孩子|砸到我|砸着我|砸到头|"
+        r"(?:要|快|好像要|感觉要|随时会)倒(?:了|下)?(?![垃水车班霉掉腾])|地震|楼在晃|楼晃|(?:墙|房子|大楼|楼房|大树|电线杆)[^,。!?;]{0,8}倒了|往[^,。!?;]{0,6}这边倒|压住了|压着人|压在下面|被压在|被压住|车里有人|掉渣|突然裂开|往一边歪|往一边倒|整个歪|悬在半空|锈断|往下沉|下沉了|沉降|砸到了|(?<![被给])砸坏了|砸中|压在电线上|随时[^,。!?;]{0,4}(?:掉|塌|倒|砸)|塌了|要塌|快塌|坍塌|倒塌|塌方|塌陷|摇摇欲坠|高空坠物|砸到人|砸到[^,。!?;]{0,4}人|砸伤|砸着人|砸到孩子|砸到我|砸着我|砸到头|"
         r"(?:外墙|瓷砖|外机|广告牌|阳台|天花板|吊顶|楼板|窗户|玻璃|砖|水泥|混凝土|大树|树|招牌|雨棚|墙(?!皮)|房子|"
         r"围墙|挡土墙|花盆|顶棚|楼道顶)"
         rf"{_GAP}{{0,6}}(?:掉下来|砸到|砸人|要掉|快掉|往下掉|坠落|要倒|快倒|歪了要倒|摇摇晃晃)")),
@@ -68,6 +69,10 @@ EMERGENCY_CUES: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
     (EmergencyKind.OTHER, re.compile(
         r"救命|救救|出人命|要出人命|快来人(?:啊|呐|呀|哪|!|$)|来人啊|来人呐|sos|(?:被困|困在|困住)(?:在)?(?:家|屋|楼|房间|车里|阳台|厕所|卫生间|火|里面|楼顶|天台)")),
 )
+_CRIES = _WORDS[-1][1]
+# The constructions go before flooding and bare cries: water in a switch room is
+# an electrical danger first, and a named danger says more than 救命.
+EMERGENCY_CUES = _WORDS[:-2] + CONSTRUCTIONS + _WORDS[-2:]
 
 # A person word shortly before a state word (老人…倒了, 孩子…走丢). Matching the
 # state first and looking back for the person is far cheaper than a regex that
@@ -88,14 +93,15 @@ _HYPOTHETICAL = re.compile(
 _EXAGGERATION = re.compile(r"(?:吓得|气得|累得|热得|饿得|困得|笑得|血压都上来|考砸|被老板|被孩子|被气)[^。!?]{0,10}$")
 _FIGURATIVE = re.compile(
     r"上火|火大|火气|火锅|火爆|火车|发火|恼火|气得冒火|心里冒火|眼睛冒火|火腿|火柴|火龙果|烟花|炊烟|烟酒|抽烟|香烟|烟头|吸烟|"
-    r"嗓子冒烟|气得冒烟|心里着火|心着火|着火了一样|气晕|晕车|晕船|看晕|绕晕|搞晕|听晕|头都晕|笑晕|"
+    r"嗓子冒烟|气得冒烟|手都冻|脚都冻|手冻|脚冻|冻手|心里着火|心着火|着火了一样|气晕|晕车|晕船|看晕|绕晕|搞晕|听晕|头都晕|笑晕|"
     r"灶火|火苗是|火苗发|火苗小|火苗不|嗓子.{0,2}冒烟|猫倒|狗倒|猫躺|狗躺|开着火|开着小火|犯困|困死|热死|累死|笑死|气死|饿死|冷死我|美哭|被困在工作|困在工作|困在家里出不去|打不着火|点不着火|"
     r"着不了火|打着火|点着火|火星人|火星文|股票|基金|心态|游戏|手机摔|手机掉|电脑|剧里|电视|电影|小说|梦里|梦见"
 )
 _CALL_OFF = re.compile(
     r"(?:已经|已)(?:灭了|扑灭|没事了|送医|送到医院|好了|处理好|修好|救出来|出来了|解决)|演练|演习|虚惊|误报|是假的|谣言|别慌|"
     r"没什么事|没啥事|没大事|擦破点皮|擦破皮|皮外伤|小伤|养着|养伤|康复|出院|没有人受伤|无人受伤|看错了|搞错了|弄错了|说错了|误会|小窍门|小常识|转发|"
-    r"没事了|没事(?=[,,。.! ]|$)|没大碍|好多了|不哭了|视频|新闻|网上|朋友圈|电视上|隔壁小区|别的小区|外地"
+    r"没事了|没事(?=[,,。.! ]|$)|没大碍|好多了|不哭了|视频|新闻|网上|朋友圈|电视上|隔壁小区|别的小区|外地|"
+    r"(?:还好|幸好|好在|幸亏)(?:没|人没)|后来(?:怎么样|怎样|呢|处理)|现在好了|现在没事|男主|女主|主角|剧情|这部剧|这个剧|追剧|已经(?:跑了|走了|被抓|抓到|带走|救出|出来了)|被(?:抓走|带走)了"
 )
 _NON_EMERGENCY_FALL = re.compile(r"不行了[吧吗]|快不行了[吧吗]|信号|网络")
 _WEAK_SMOKE = frozenset({"有烟", "有点烟", "一股烟", "烟呛", "呛得", "冒烟", "烟雾", "全是烟"})
@@ -116,8 +122,21 @@ URGENT_CUES = re.compile(
 )
 
 
+_WHAT_IF = re.compile(r"[了的]?[^,。!?;\s]{0,3}?(?:可|那|就)?(?:怎么办|谁负责|算谁的|谁担|谁管)")
+_CAUSE = re.compile(r"坏|晃|容易|隐患|没人管|充电|拉线|没了|不牵|不拴|松了|松动|太滑|没盖|万一|天天|总是|老是|一直")
+_ALARM = re.compile(r"快来|快点|快救|快打|快叫|赶紧|救命|来人|120|110|119|急")
+
+
+def _what_if(text: str, end: int) -> bool:
+    """老人摔了可怎么办 after a complaint about a wobbly machine is a worry, not an event."""
+    return _WHAT_IF.match(text, end) is not None and _CAUSE.search(text) is not None \
+        and _ALARM.search(text) is None
+
+
 def _counts(text: str, match: re.Match[str], kind: EmergencyKind | None = None) -> bool:
     start = match.start()
+    if _what_if(text, match.end()):
+        return False
     before = text[max(0, start - 10):start]
     negated = _NEGATION.search(before) and not text.startswith(_PLACES, start)
     if negated and not (kind is EmergencyKind.COLLAPSE and _NEAR_MISS_ONLY.search(before)):
@@ -155,11 +174,13 @@ def emergency_kind(text: str) -> EmergencyKind | None:
                 continue
             if kind is EmergencyKind.GAS and match.group(0) == "漏气" and _NOT_GAS.search(text):
                 continue
-            if kind is EmergencyKind.OTHER and len(text) > 8 and not _CRY_FOR_HELP.search(text):
+            if pattern is _CRIES and len(text) > 8 and not _CRY_FOR_HELP.search(text):
                 continue
             return kind
         if kind is EmergencyKind.FALL and _person_in_distress(text) and not _NON_EMERGENCY_FALL.search(text):
             return kind
+    if life_support_outage(text):
+        return EmergencyKind.OTHER
     return None
 
 

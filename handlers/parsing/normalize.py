@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.parsing.dialect import to_mandarin
 from handlers.parsing.numerals import CN_NUMERAL_CHARS, cn_to_int
 from handlers.parsing.t2s_table import SIMPLIFIED, TRADITIONAL
 
@@ -45,14 +46,6 @@ only the @ and a role word go (below): a long run up to the next space may be th
 request itself (@网格员王芳停气了 快来), and a name left behind is harmless."""
 _BARE_AT = re.compile(r"@(?:网格员|楼长|物业|管家|社区|书记|主任)?")
 _SPACES = re.compile(r"\s+")
-
-_DIALECT = (
-    ("木有", "没有"), ("没得", "没有"), ("莫得", "没有"), ("冇", "没"), ("俺们", "我们"),
-    ("俺家", "我家"), ("俺", "我"), ("咋整", "怎么办"), ("咋弄", "怎么办"), ("咋办", "怎么办"),
-    ("咋个", "怎么"), ("咋", "怎么"), ("啥", "什么"), ("嘛时候", "什么时候"), ("唔", "不"),
-    ("乜", "什么"), ("滴水", "滴水"), ("电体", "电梯"), ("店梯", "电梯"), ("楼到", "楼道"),
-    ("暖器", "暖气"), ("卫身间", "卫生间"), ("咱家", "我家"), ("阿拉", "我们"),
-)
 
 _CN_BEFORE_PLACE = re.compile(
     f"[{CN_NUMERAL_CHARS}]+(?=\\s*(?:号楼|号|栋|幢|座|单元|门|楼|层|室|户|#))"
@@ -97,9 +90,7 @@ def normalize(raw: str) -> Normalized:
     text = stripped
     if "@" in text:
         text = _BARE_AT.sub(" ", _MENTION.sub(" ", text))
-    for old, new in _DIALECT:
-        if old in text:
-            text = text.replace(old, new)
+    text = to_mandarin(text)
     text = _CN_BEFORE_PLACE.sub(_digits, text)
     text = _CN_DIGIT_RUN.sub(_digit_run, text)
     text = _SPACES.sub(" ", text).strip()

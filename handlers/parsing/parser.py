@@ -6,6 +6,7 @@ import re
 
 from handlers.categories import Category, EmergencyKind, Urgency
 from handlers.parsing import intent
+from handlers.parsing.danger import life_support_outage
 from handlers.parsing.emergency import emergency_kind, is_urgent
 from handlers.parsing.lexicon import category_scores
 from handlers.parsing.location import extract_location, extract_phone
@@ -49,6 +50,8 @@ def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, i
     if kind is EmergencyKind.FLOOD and _UPSTAIRS.search(text):
         return Category.NEIGHBOR_NOISE
     category = _KIND_CATEGORY.get(kind)
+    if category is None and life_support_outage(text):
+        return Category.POWER_LIGHTING  # the fix is the power, even though a person is at risk
     if category is None and _SOMEONE.search(text):
         category = Category.ASSISTANCE
     if category is None:
@@ -57,6 +60,7 @@ def _emergency_category(kind: EmergencyKind, text: str, scores: dict[Category, i
     return category
 
 
+_SHARED = frozenset({"[视频]", "[链接]", "[文件]"})
 _LAUGHING_EMOTES = frozenset({"😂", "🤣", "[捂脸]", "[偷笑]", "[破涕为笑]", "[呲牙]", "[旺柴]"})
 
 
@@ -76,11 +80,13 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     staff = intent.STAFF_REPLY.search(text)
     if staff is not None and intent.is_staff_reply(text) and (kind is None or staff.start() <= 4):
         return False  # a resident's alarm may borrow a staff phrase mid-sentence
-    if kind is None and (intent.is_thanks_for_fix(text) or intent.AD.search(text) or intent.LOST_FOUND.search(text)):
+    if kind is None and (intent.is_thanks_for_fix(text) or intent.AD.search(text) or intent.is_lost_found(text)):
+        return False
+    if kind is None and intent.PAST_FOLLOW_UP.search(text):
         return False
     if _joking(text, emotes) and not alarm and intent.HELP.search(text) is None:
         return False
-    if intent.MEDIA.search(text) and not _OURS.search(text):
+    if (intent.MEDIA.search(text) or any(e in _SHARED for e in emotes)) and not _OURS.search(text):
         return False
     if kind is None and intent.GOOD_NEWS.search(text):
         return False
@@ -123,7 +129,8 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
             kind = EmergencyKind.CRIME
         elif panicked is Category.ASSISTANCE:
             kind = EmergencyKind.OTHER
-    if kind is EmergencyKind.OTHER and is_urgent(body) and not _MAYDAY.search(body):
+    if kind is EmergencyKind.OTHER and is_urgent(body) and not _MAYDAY.search(body) \
+            and not life_support_outage(body):
         kind = None  # 水管爆了…快来人: the cry is about a burst pipe, which is urgent
     elif kind is None and _MAYDAY.search(body) and is_urgent(body):
         kind = EmergencyKind.OTHER  # 救命 with an outage (呼吸机…) is more than urgent

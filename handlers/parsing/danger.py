@@ -1,0 +1,61 @@
+"""The safety net: constructions that mean someone or something is in danger now.
+
+``emergency`` lists the words residents use for emergencies they have named
+before. These are the shapes of sentences instead, so that a new verb or place
+in a familiar shape still raises the alarm:
+
+- shut in: 被 关/锁/困/卡 (在/到/进) X 里 — a lift, a bathroom, a balcony;
+- fire spreading: 烧到 X, 越烧越大, 火往 X 窜, 引燃;
+- violence in progress: 还在/正在 砸/打/砍, a drunk or a madman smashing things;
+- water reaching electrical rooms and boxes (配电室进水, 水往电井里灌);
+- load-bearing parts cracking (承重墙裂了), cracks that grow and scare people out;
+- someone at an edge (坐在窗台外, 站在楼顶边), bitten or stung, burning charcoal indoors;
+- someone who lives on a machine (制氧机, 呼吸机, 透析) during an outage.
+
+Each cue still goes through ``emergency``'s checks (negated, hypothetical,
+figurative, called off), so notices, drills, jokes and past events stay quiet.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.categories import EmergencyKind
+
+_GAP = r"[^,。!?;]"
+_SHUT = r"(?:关|锁|反锁|困|卡|夹)(?:在|到|进)?"
+_INSIDE = r"(?:里|里面|里头|屋|家|厕所|卫生间|洗手间|阳台|车里|楼顶|天台|地下室|仓库|柜子|储藏室|井里)"
+_ELECTRICAL_ROOM = r"(?:配电室|配电房|配电间|电房|强电井|电井|配电箱|配电柜|电表箱|电箱|变电箱|变电站|变电所|开关箱|变压器|电闸|插座|插排|电线)"
+
+CONSTRUCTIONS: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
+    (EmergencyKind.TRAPPED, re.compile(rf"被{_GAP}{{0,2}}{_SHUT}{_GAP}{{0,4}}(?:电梯|轿厢)")),
+    (EmergencyKind.FIRE, re.compile(
+        r"烧到(?![\d一二三四五六七八九十]|了?[三四]十|了?\d)|越烧越|火越来越|火越烧|火[^,。!?;]{0,3}(?:窜|蔓延|往[^,。!?;]{0,4}烧|扑不灭|灭不了|控制不住)|"
+        r"引燃|引着了|烧过来|蔓延到|烧起来了")),
+    (EmergencyKind.CRIME, re.compile(
+        r"(?:还在|正在|一直在|又在|在那)(?:砸(?!墙|地|核桃)|打(?:人|架|起来|他|她|孩子|老人|老婆|我)|砍(?!树|枝|草|价)|"
+        r"捅(?!下水|马桶|开|地漏)|抢(?!购|修|救|险|票|红包|车位)|撬|踹|闹事|撒酒疯)|"
+        rf"(?:醉汉|酒鬼|喝醉|醉鬼|疯子|精神病|神经病|歹徒){_GAP}{{0,12}}(?:砸|打人|砍|追|拿|闹事|撒酒疯|踹)|"
+        r"被(?:人)?(?:砍|捅|扎|刺)(?:了|伤|到)|砍伤|捅伤|刺伤")),
+    (EmergencyKind.ELECTRIC, re.compile(
+        rf"水{_GAP}{{0,10}}(?:往|进|灌|流|漫|淹|泡|渗|漏|滴|溅|喷)(?:进|到|入)?{_GAP}{{0,3}}{_ELECTRICAL_ROOM}|"
+        rf"{_ELECTRICAL_ROOM}{_GAP}{{0,8}}(?:进水|被淹|淹了|泡水|泡了|全是水|灌水|灌进|有水|渗水|漏水|往里灌)")),
+    (EmergencyKind.COLLAPSE, re.compile(
+        rf"(?:承重墙|承重柱|主梁|大梁|房梁|横梁|圈梁|楼板|顶板|梁柱|柱子|楼梯板){_GAP}{{0,8}}(?:裂|断|塌|变形|露出钢筋|露钢筋|掉块|往下掉)|"
+        rf"裂{_GAP}{{0,20}}不敢(?:在|回|进|住|待)|不敢(?:在|回|进|住|待){_GAP}{{0,12}}裂|"
+        rf"(?:裂缝|缝){_GAP}{{0,6}}(?:越来越大|越裂越大|还在变大)|越裂越大")),
+    (EmergencyKind.FALL, re.compile(
+        rf"(?:站|坐|爬|蹲|挂)(?:在|到|上)?{_GAP}{{0,4}}(?:窗台外|窗户外|窗外|楼顶边|天台边|护栏外|阳台外|栏杆外|楼沿|屋檐)|"
+        rf"被{_GAP}{{0,3}}(?:蛇|马蜂|蜂|野狗|狗)(?:咬|蛰|叮)|"
+        rf"(?:炭火|烧炭|炭盆|火盆|煤炉|蜂窝煤|炉子){_GAP}{{0,12}}(?:晕|恶心|头疼|吐|叫不醒|不醒|迷糊)")),
+    (EmergencyKind.OTHER, re.compile(
+        rf"被{_GAP}{{0,2}}{_SHUT}{_GAP}{{0,8}}{_INSIDE}|(?:关|锁|困)在{_GAP}{{0,8}}{_INSIDE}{_GAP}{{0,6}}(?:出不来|出不去|打不开|哭|喊)")),
+)
+
+_LIFE_SUPPORT = re.compile(r"制氧机|氧气机|吸氧|呼吸机|透析|吸痰|输液泵|监护仪|胰岛素|离不开[^,。!?;]{0,4}机|靠[^,。!?;]{0,4}机器")
+_OUTAGE = re.compile(r"停电|没电|断电|没有电|跳闸|黑了|全黑")
+
+
+def life_support_outage(text: str) -> bool:
+    """An outage where someone lives on a machine (制氧机, 呼吸机) is more than urgent."""
+    return _LIFE_SUPPORT.search(text) is not None and _OUTAGE.search(text) is not None
