@@ -341,6 +341,11 @@ def test_dialect_requests(text: str, category: Category) -> None:
     ("一个孩子爬到护栏外面了 就在8楼", Category.ASSISTANCE),                 # at an edge
     ("停电了 我爸每天要做腹膜透析 机器停了", Category.POWER_LIGHTING),       # life support
     ("阿婆喺廁所跌低咗 郁唔到", Category.ASSISTANCE),                          # Cantonese fall
+    ("有个男孩站在楼顶沿上 一直往下看", Category.ASSISTANCE),                  # at an edge
+    ("孩子的脚卡在护栏缝里了 出不来", Category.ASSISTANCE),                    # stuck limb
+    ("楼下小卖部的门被撬开了 里面好像有人", Category.SECURITY),               # break-in now
+    ("车库里水已经淹到轮胎了 3号楼", Category.PLUMBING),                       # flooded garage
+    ("空调外机被风吹歪了 挂在半空 底下是人行道", Category.HOUSING),           # about to fall
 ])
 def test_danger_is_an_emergency(text: str, category: Category) -> None:
     parsed = request(text)
@@ -358,6 +363,10 @@ def test_danger_is_an_emergency(text: str, category: Category) -> None:
     "滑梯松了 小孩摔了可怎么办",                               # a worry about a fault
     "电视剧里男主被关在地下室里",                              # fiction
     "今天停电了一下 电脑重启了",                               # an outage blip is not a shock
+    "如果家里燃气泄漏 应该先开窗还是先关阀门",                 # a safety question
+    "请问老人噎住了应该怎么急救",
+    "上周车库进水的事 物业已经处理完了",                       # past, handled
+    "加班被老板关在办公室里 救命",                              # figurative
 ])
 def test_danger_look_alikes_stay_quiet(text: str) -> None:
     parsed = parse(text)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from handlers.categories import EmergencyKind
 from handlers.parsing.danger import CONSTRUCTIONS, life_support_outage
+from handlers.parsing.intent import HOW_TO
 
 _PERSON = (r"(?:老人|老头|老太|大爷|大妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|阿姨|叔叔|大叔|老伯|婆婆|孩子|小孩|"
            r"婴儿|宝宝|孕妇|病人|邻居|大哥|大姐|小伙|男的|女的|师傅|人|他|她|我妈|我爸|老伴|老公|老婆|老爷子|老太太)")
@@ -101,11 +102,12 @@ _CALL_OFF = re.compile(
     r"(?:已经|已)(?:灭了|扑灭|没事了|送医|送到医院|好了|处理好|修好|救出来|出来了|解决)|演练|演习|虚惊|误报|是假的|谣言|别慌|"
     r"没什么事|没啥事|没大事|擦破点皮|擦破皮|皮外伤|小伤|养着|养伤|康复|出院|没有人受伤|无人受伤|看错了|搞错了|弄错了|说错了|误会|小窍门|小常识|转发|"
     r"没事了|没事(?=[,,。.! ]|$)|没大碍|好多了|不哭了|视频|新闻|网上|朋友圈|电视上|隔壁小区|别的小区|外地|"
-    r"(?:还好|幸好|好在|幸亏)(?:没|人没)|后来(?:怎么样|怎样|呢|处理)|现在好了|现在没事|男主|女主|主角|剧情|这部剧|这个剧|追剧|已经(?:跑了|走了|被抓|抓到|带走|救出|出来了)|被(?:抓走|带走)了"
+    r"(?:还好|幸好|好在|幸亏)(?:没|人没)|后来(?:怎么样|怎样|呢|处理)|现在好了|现在没事|(?:已经|已)处理完|大家放心|(?:昨天|昨晚|前天|上次|上回|前几天|那天|上周)[^。!?]{0,12}的事|男主|女主|主角|剧情|这部剧|这个剧|追剧|已经(?:跑了|走了|被抓|抓到|带走|救出|出来了)|被(?:抓走|带走)了"
 )
 _NON_EMERGENCY_FALL = re.compile(r"不行了[吧吗]|快不行了[吧吗]|信号|网络")
 _WEAK_SMOKE = frozenset({"有烟", "有点烟", "一股烟", "烟呛", "呛得", "冒烟", "烟雾", "全是烟"})
 _SMOKER = re.compile(r"鞭炮|烟花|放炮|抽烟|吸烟|烟头|二手烟|烟民|油烟|烧烤|做饭|炒菜|蚊香|烟瘾")
+_CAUGHT = re.compile(r"(?:已经|开始)冒烟|(?:纸箱|被子|沙发|杂物|衣服|窗帘|草垛)[^,。!?;]{0,4}(?:冒烟|着了)")
 _NOT_GAS = re.compile(r"暖气|放气|胎|气球|充气|气垫|空调")
 _CRY_FOR_HELP = re.compile(r"快来|快点|快救|快打|快报|快叫|来人|帮|救救|120|110|119|报警|出事|急|怎么办")
 
@@ -124,7 +126,7 @@ URGENT_CUES = re.compile(
 
 _WHAT_IF = re.compile(r"[了的]?[^,。!?;\s]{0,3}?(?:可|那|就)?(?:怎么办|谁负责|算谁的|谁担|谁管)")
 _CAUSE = re.compile(r"坏|晃|容易|隐患|没人管|充电|拉线|没了|不牵|不拴|松了|松动|太滑|没盖|万一|天天|总是|老是|一直")
-_ALARM = re.compile(r"快来|快点|快救|快打|快叫|赶紧|救命|来人|120|110|119|急")
+_ALARM = re.compile(r"快来|快点|快救|快打|快叫|赶紧|救命|来人|120|110|119|急(?!救|诊)")
 
 
 def _what_if(text: str, end: int) -> bool:
@@ -163,13 +165,15 @@ def _person_in_distress(text: str) -> bool:
 def emergency_kind(text: str) -> EmergencyKind | None:
     if _CALL_OFF.search(text):
         return None
+    if HOW_TO.search(text) and not _ALARM.search(text):
+        return None
     for kind, pattern in EMERGENCY_CUES:
         for match in pattern.finditer(text):
             if not _counts(text, match, kind):
                 continue
             if kind is EmergencyKind.FALL and _NON_EMERGENCY_FALL.search(text):
                 continue
-            if kind is EmergencyKind.FIRE and _SMOKER.search(text) and (
+            if kind is EmergencyKind.FIRE and _SMOKER.search(text) and not _CAUGHT.search(text) and (
                     match.group(0) in _WEAK_SMOKE or ("烟" in match.group(0) and "火" not in match.group(0))):
                 continue
             if kind is EmergencyKind.GAS and match.group(0) == "漏气" and _NOT_GAS.search(text):

@@ -82,7 +82,7 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
         return False  # a resident's alarm may borrow a staff phrase mid-sentence
     if kind is None and (intent.is_thanks_for_fix(text) or intent.AD.search(text) or intent.is_lost_found(text)):
         return False
-    if kind is None and intent.PAST_FOLLOW_UP.search(text):
+    if kind is None and (intent.PAST_FOLLOW_UP.search(text) or intent.HOW_TO.search(text)):
         return False
     if _joking(text, emotes) and not alarm and intent.HELP.search(text) is None:
         return False
