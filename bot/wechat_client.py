@@ -7,6 +7,7 @@ Imported lazily: ``wechaty-puppet-service`` 0.8.10 needs ``pyee<9`` and ``telnet
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import logging
 import sys
@@ -38,7 +39,35 @@ def load_client() -> tuple[Any, Any]:
             f"on Python {version} ({type(exc).__name__}: {exc}); run GridDesk on Python 3.11 "
             f"or 3.12 and install it with: pip install -e '.[wechat]'"
         ) from exc
+    _tolerate_event_payloads()
     return PuppetService, PuppetOptions
+
+
+def _tolerate_event_payloads() -> None:
+    """The client builds some event payloads with ``Payload(**json)``: a gateway that
+    sends another shape (wechaty-puppet 1.x errors are ``{"gerror": ...}``) raises
+    inside its event loop and ends the stream. Give those constructors only the
+    fields they know, and put the whole JSON in ``data`` when it is missing."""
+    import wechaty_puppet_service.puppet as client
+
+    for name in ("EventErrorPayload", "EventDongPayload", "EventReadyPayload"):
+        cls = getattr(client, name, None)
+        if cls is None or getattr(cls, "__griddesk_tolerant__", False):
+            continue
+        setattr(client, name, _tolerant(cls))
+
+
+def _tolerant(cls: Any) -> Any:
+    fields = {f.name for f in dataclasses.fields(cls)}
+
+    def build(**payload: Any) -> Any:
+        known = {k: v for k, v in payload.items() if k in fields}
+        if "data" in fields and not isinstance(known.get("data"), str):
+            known["data"] = json.dumps(payload, ensure_ascii=False)
+        return cls(**known)
+
+    build.__griddesk_tolerant__ = True  # type: ignore[attr-defined]
+    return build
 
 
 class _Redact(logging.Filter):

@@ -209,3 +209,60 @@ async def test_a_wrong_token_is_not_a_connection(gateway):
             await platform.send(Outbound("wechat", BUILDING_3, "喂"))
     finally:
         await platform.stop()
+
+
+async def test_strange_messages_do_not_stop_the_platform(gateway, wechat, sink):
+    await gateway.file(ZHANG, "clip.mp4", room=BUILDING_3)
+    await gateway.file(ZHANG, "blob.bin", room=BUILDING_3)
+    await gateway.call("add_contact", contact="wxid_stranger", name="")
+    await gateway.call("add_room", room="20005555@chatroom", topic="", members=["wxid_stranger"])
+    await gateway.say("wxid_stranger", "", room="20005555@chatroom")
+    await gateway.say(ZHANG, "还在吗", room=BUILDING_3)
+
+    await sink.wait_for(lambda: any(m.text == "还在吗" for m in sink.messages))
+
+    kinds = [m.kind for m in sink.messages if m.chat_id == BUILDING_3]
+    assert kinds == [MessageKind.OTHER, MessageKind.OTHER, MessageKind.TEXT]
+    assert wechat.connected
+
+
+async def test_an_error_from_the_gateway_does_not_stop_the_platform(gateway, wechat, sink, caplog):
+    connections = wechat.connections
+    await gateway.call("error", data="puppet hiccup")
+    await gateway.say(ZHANG, "还在吗", room=BUILDING_3)
+
+    assert (await sink.next_message(0)).text == "还在吗"
+    assert wechat.connections == connections, "the event stream was not dropped"
+    assert "puppet hiccup" in caplog.text
+
+
+async def test_a_gateway_that_goes_silent_is_noticed_and_rejoined(gateway, sink):
+    platform = make_platform(gateway, keepalive=0.2, request_timeout=0.5)
+    await platform.start(sink)
+    try:
+        connections = platform.connections
+        gateway.pause()
+        try:
+            await sink.wait_for(lambda: not platform.connected)
+            with pytest.raises(DeliveryError):
+                await platform.send(Outbound("wechat", BUILDING_3, "喂"))
+        finally:
+            gateway.resume()
+        await sink.wait_for(lambda: platform.connected and platform.connections > connections)
+        await gateway.say(ZHANG, "又好了", room=BUILDING_3)
+        assert (await sink.next_message(0)).text == "又好了"
+    finally:
+        await platform.stop()
+
+
+async def test_while_the_account_is_logged_out_sends_fail_and_resume_after_login(gateway, wechat, sink):
+    await gateway.call("logout")
+    await sink.wait_for(lambda: not wechat.connected)
+    with pytest.raises(DeliveryError):
+        await wechat.send(Outbound("wechat", BUILDING_3, "喂"))
+
+    await gateway.call("login")
+    await sink.wait_for(lambda: wechat.connected)
+    await wechat.send(Outbound("wechat", BUILDING_3, "又能发了"))
+
+    assert (await gateway.wait_sent(BUILDING_3))[0].text == "又能发了"

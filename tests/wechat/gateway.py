@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,15 @@ class Gateway:
                 await asyncio.wait_for(self._reader, TIMEOUT)
             self._reader = None
 
+    def pause(self) -> None:
+        """Freeze the gateway process (SIGSTOP): its connections go silent, not closed."""
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGCONT)
+
     async def restart(self) -> None:
         await self.kill()
         self.restarts += 1
@@ -161,6 +171,7 @@ class Gateway:
 
     # --- control ------------------------------------------------------------------
     async def call(self, cmd: str, **fields: Any) -> dict[str, Any]:
+        assert "id" not in fields, "'id' numbers the request; name the field contact or room"
         proc = self._proc
         if proc is None or proc.stdin is None:
             raise ConnectionError("the gateway is not running")

@@ -20,10 +20,12 @@
  *   say {from, room | to, text, mentions?} a contact speaks in a room or to the bot
  *   quote {from, room | to, quoted, text}  a WeChat 引用 reply; quoted is a message id
  *   file {from, room | to, name, base64?}  an image (.png/.jpg), voice (.sil), video...
- *   add_contact {id, name}                 a new contact
- *   add_room {id, topic, members}          a new room (ids must contain "@")
+ *   add_contact {contact, name}            a new contact (its id)
+ *   add_room {room, topic, members}        a new room (its id, which must contain "@")
  *   topic {room, topic, by?}               a room is renamed
  *   sent                                   everything the bot sent since start
+ *   error {data?}                          the puppet reports an error
+ *   logout / login                         the bot's WeChat account logs out / back in
  *   restart                                stop the gRPC server and the puppet, start both
  *   stop                                   shut down and exit
  *
@@ -221,10 +223,10 @@ class Gateway {
         return { message_id: this.say(req.from, box, req) }
       }
       case 'add_contact':
-        this.addContact(req)
+        this.addContact({ id: req.contact, name: req.name })
         return {}
       case 'add_room':
-        this.addRoom(req)
+        this.addRoom({ id: req.room, topic: req.topic, members: req.members })
         return {}
       case 'topic': {
         const room = this.conversation({ room: req.room })
@@ -233,6 +235,15 @@ class Gateway {
       }
       case 'sent':
         return { sent: this.sent }
+      case 'error':
+        this.puppet.emit('error', { gerror: String(req.data || 'mock error') })
+        return {}
+      case 'logout':
+        await this.puppet.logout('mock logout')
+        return {}
+      case 'login':
+        this.mocker.login(this.bot)
+        return {}
       case 'restart':
         await this.stop()
         await this.start()
