@@ -78,6 +78,9 @@ def test_location_exact_match(report: parser_report.Report) -> None:
     ("3号楼5楼楼道灯不亮", "3", None, None),       # after a building it is a floor
     ("5楼2单元垃圾没人收", "5", "2", None),
     ("拾號樓電梯壞了", "10", None, None),
+    ("电梯又停了 14-3", "14", "3", None),           # a bare building-unit signature
+    ("14-3 电梯又停了", "14", "3", None),
+    ("电梯停了3-4天了", None, None, None),            # a range of days is no address
     ("３号楼２单元电梯坏了", "3", "2", None),
 ])
 def test_building_unit_room(text: str, building: str | None, unit: str | None, room: str | None) -> None:

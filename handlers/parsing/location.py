@@ -26,6 +26,8 @@ _SHORT3 = re.compile(
     rf"(?<![\d.:])(\d{{1,3}})\s*(?:号楼|#楼|#|栋|幢|号)?{_SEP}(\d{{1,2}})\s*(?:单元|门)?{_SEP}(\d{{3,4}})(?![\d.:])"
 )
 _SHORT2 = re.compile(rf"(?<![\d.:])(\d{{1,3}})\s*(?:号楼|#楼|#|栋|幢)?{_SEP}(\d{{3,4}})(?![\d.:点元号])")
+_BUILDING_UNIT = re.compile(r"(?:^|(?<=[\s,,。!!]))(\d{1,3})\s*-\s*(\d{1,2})(?=\s|$|[,,。.!!??])")
+"""A bare "12-2" signed at the start or end of a message is building 12, unit 2."""
 _BUILDING = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:号楼|#楼|#|栋|幢|座|号院楼|楼栋|号栋|号(?=\s*\d{1,2}\s*(?:单元|门)))")
 _UNIT = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:单元|(?<!号\d)(?<!号\d\d)门(?!卫|岗|店|市|诊|票))")
 _UNIT_ROOM = re.compile(rf"(?<![\d.])(\d{{1,2}}){_SEP}(\d{{3,4}})(?![\d.:])")
@@ -127,6 +129,10 @@ def extract_location(text: str, context: ParseContext) -> Location:
             if pair is not None and _UNIT.search(text) is None:
                 building, room = pair.group(1), pair.group(2)
                 taken.append(pair.span())
+            bare = _BUILDING_UNIT.search(text) if building is None else None
+            if bare is not None and _UNIT.search(text) is None:
+                building, unit = bare.group(1), bare.group(2)
+                taken.append(bare.span())
         if building is None:
             lead = _FLOOR_THEN_UNIT.search(text)
             if lead is not None:
