@@ -324,7 +324,18 @@ def test_dialect_becomes_mandarin(raw: str, mandarin: str) -> None:
     ("屋头的下水到堵了 臭得很 搞快点", Category.PLUMBING),
     ("阿拉楼下的垃圾桶满了 好几天没人收", Category.SANITATION),
     ("贼吵 楼上半夜蹦迪 俺们咋整", Category.NEIGHBOR_NOISE),
+    ("升降機成日壞 今日又停咗", Category.ELEVATOR),
+    ("隔籬屋啲狗成晚吠 好嘈", Category.NEIGHBOR_NOISE),
 ])
+
+
+@pytest.mark.parametrize(("text", "is_request"), [
+    ("单元门又没人修[捂脸] 天天关不上", True),          # a facepalm on a complaint
+    ("今天的饺子包得真好看[捂脸]", False),               # a facepalm on chat
+    ("哈哈哈 又停电了 正好早睡", False),                  # laughing it off
+])
+def test_facepalm_is_not_a_laugh(text: str, is_request: bool) -> None:
+    assert (parse(text) is not None) is is_request
 def test_dialect_requests(text: str, category: Category) -> None:
     assert request(text).category is category
 

@@ -67,7 +67,11 @@ _LAUGHING_EMOTES = frozenset({"😂", "🤣", "[捂脸]", "[偷笑]", "[破涕�
 def _joking(text: str, emotes: tuple[str, ...]) -> bool:
     if intent.JOKE.search(text) is not None and intent.NOT_JOKING.search(text) is None:
         return True
-    return any(e in _LAUGHING_EMOTES for e in emotes)
+    if not any(e in _LAUGHING_EMOTES for e in emotes):
+        return False
+    # a facepalm on a complaint (电梯又坏了[捂脸]) is exasperation, not a joke
+    return intent.GRIPE.search(text) is None or intent.STATE.search(text) is None \
+        or intent.POSITIVE.search(text) is not None
 
 
 def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None) -> bool:
