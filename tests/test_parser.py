@@ -327,6 +327,8 @@ def test_dialect_becomes_mandarin(raw: str, mandarin: str) -> None:
     ("升降機成日壞 今日又停咗", Category.ELEVATOR),
     ("隔籬屋啲狗成晚吠 好嘈", Category.NEIGHBOR_NOISE),
 ])
+def test_dialect_requests(text: str, category: Category) -> None:
+    assert request(text).category is category
 
 
 @pytest.mark.parametrize(("text", "is_request"), [
@@ -336,8 +338,6 @@ def test_dialect_becomes_mandarin(raw: str, mandarin: str) -> None:
 ])
 def test_facepalm_is_not_a_laugh(text: str, is_request: bool) -> None:
     assert (parse(text) is not None) is is_request
-def test_dialect_requests(text: str, category: Category) -> None:
-    assert request(text).category is category
 
 
 # --- the safety net: shapes of danger, not lists of sentences ---------------------
