@@ -28,7 +28,6 @@ from typing import Any
 
 from bot.platform import DeliveryError, InboundSink
 from bot.wechat_client import (
-    Lru,
     WeChatUnavailable,
     load_client,
     png_file_box,
@@ -42,6 +41,7 @@ from bot.wechat_convert import (
     inbound_from_payload,
     with_button_hints,
 )
+from bot.wechat_lookup import Lookups
 from handlers.messages import Inbound, Outbound
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class WeChatPlatform:
         reread_window: float = 120.0,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        stop_timeout: float = 10.0,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -91,6 +92,7 @@ class WeChatPlatform:
         """How long a message whose payload could not be read waits for a reconnect."""
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.stop_timeout = stop_timeout
         self._sleep = sleep
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sink: InboundSink | None = None
@@ -101,18 +103,20 @@ class WeChatPlatform:
         self._stopping = False
         self._runner: asyncio.Task[None] | None = None
         self._deliverer: asyncio.Task[None] | None = None
+        self._busy = False
         self._pending: asyncio.Queue[asyncio.Future[Inbound | None]] = asyncio.Queue()
-        self._topics: Lru = Lru()
-        self._names: Lru = Lru()
+        self._lookups = Lookups(request_timeout)
         self.connections = 0
         """How many times a session logged in; tests and logs use it to see reconnects."""
 
     @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> WeChatPlatform:
-        """From bot.settings: the ``wechat`` section and the WeChat chats (id or topic)."""
+        """From bot.settings: the ``wechat`` section and the WeChat chats (id or topic).
+        The environment's WECHATY_PUPPET_SERVICE_ENDPOINT wins over ``wechat.endpoint``."""
         chats = [c for c in getattr(settings, "chats", []) if c.platform == PLATFORM]
         wechat = getattr(settings, "wechat", None)
-        kwargs.setdefault("endpoint", getattr(wechat, "endpoint", None))
+        kwargs.setdefault("endpoint", os.environ.get("WECHATY_PUPPET_SERVICE_ENDPOINT")
+                          or getattr(wechat, "endpoint", None))
         kwargs.setdefault("room_ids", [c.id for c in chats if c.id])
         kwargs.setdefault("room_topics", [c.topic for c in chats if c.topic])
         return cls(**kwargs)
@@ -137,17 +141,31 @@ class WeChatPlatform:
                         self.endpoint, self.start_timeout)
 
     async def stop(self) -> None:
-        """Close our connection; the gateway's WeChat session is left running."""
+        """Take no more events, hand the sink what was already read (for up to
+        ``stop_timeout``), then close our connection. The gateway's WeChat session
+        is left running."""
         self._stopping = True
-        for task in (self._runner, self._deliverer):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        await self._cancel(self._runner)
+        try:
+            await asyncio.wait_for(self._drained(), self.stop_timeout)
+        except TimeoutError:
+            log.warning("wechat: %d messages were not handled before stopping", self._pending.qsize())
+        await self._cancel(self._deliverer)
         self._runner = self._deliverer = None
         self._close(self._puppet)
         self._puppet = None
         self._logged_in.clear()
+
+    async def _drained(self) -> None:
+        while self._busy or not self._pending.empty():
+            await asyncio.sleep(0.01)
+
+    @staticmethod
+    async def _cancel(task: asyncio.Task[None] | None) -> None:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
     async def _run(self) -> None:
         delay = self.backoff
@@ -218,7 +236,7 @@ class WeChatPlatform:
 
     async def _after_login(self, puppet: Any) -> None:
         try:
-            self.self_name = await self._contact_name(puppet, self.self_id or "")
+            self.self_name = await self._lookups.contact_name(puppet, self.self_id or "")
         except Exception as exc:
             log.warning("wechat: could not read our own name (%s)", exc)
         if puppet is not self._puppet:
@@ -245,7 +263,7 @@ class WeChatPlatform:
     def _on_room_topic(self, payload: Any) -> None:
         room_id, topic = getattr(payload, "room_id", None), getattr(payload, "new_topic", None)
         if room_id and topic:
-            self._topics.remember(room_id, topic)
+            self._lookups.topic_changed(room_id, topic)
             log.info("wechat: room %s is now called %s", room_id, topic)
 
     def _on_message(self, puppet: Any, payload: Any) -> None:
@@ -258,18 +276,25 @@ class WeChatPlatform:
     async def _deliver_forever(self) -> None:
         while True:
             future = await self._pending.get()
+            self._busy = True
             try:
-                message = await future
-            except Exception as exc:
-                log.warning("wechat: dropped a message that could not be read (%s: %s)",
-                            type(exc).__name__, exc)
-                continue
-            if message is None or self._sink is None:
-                continue
-            try:
-                await self._sink.on_message(message)
-            except Exception:
-                log.exception("wechat: the sink failed on %s/%s", message.chat_id, message.message_id)
+                await self._deliver(future)
+            finally:
+                self._busy = False
+
+    async def _deliver(self, future: asyncio.Future[Inbound | None]) -> None:
+        try:
+            message = await future
+        except Exception as exc:
+            log.warning("wechat: dropped a message that could not be read (%s: %s)",
+                        type(exc).__name__, exc)
+            return
+        if message is None or self._sink is None:
+            return
+        try:
+            await self._sink.on_message(message)
+        except Exception:
+            log.exception("wechat: the sink failed on %s/%s", message.chat_id, message.message_id)
 
     async def _translate(self, puppet: Any, message_id: str) -> Inbound | None:
         """Read one message; if the connection dropped meanwhile, read it again once
@@ -304,7 +329,7 @@ class WeChatPlatform:
         if not talker or talker == self.self_id:
             return None
         room_id = raw.room_id or None
-        topic = await self._room_topic(puppet, room_id) if room_id else None
+        topic = await self._lookups.room_topic(puppet, room_id) if room_id else None
         if room_id and not self._wanted(room_id, topic):
             log.debug("wechat: ignoring room %s (%s): not configured", room_id, topic)
             return None
@@ -317,7 +342,7 @@ class WeChatPlatform:
             timestamp=raw.timestamp,
             room_id=room_id,
             room_topic=configured_topic or topic,
-            talker_name=await self._contact_name(puppet, talker),
+            talker_name=await self._lookups.contact_name(puppet, talker),
             mention_ids=tuple(raw.mention_ids or ()),
             filename=raw.filename or None,
         )
@@ -329,52 +354,10 @@ class WeChatPlatform:
         return (room_id in self.room_ids or room_id in self.rooms_by_topic.values()
                 or (topic is not None and topic in self.room_topics))
 
-    async def _room_topic(self, puppet: Any, room_id: str) -> str | None:
-        if room_id in self._topics:
-            return self._topics[room_id]  # type: ignore[no-any-return]
-        try:
-            payload = await asyncio.wait_for(puppet.room_payload(room_id), self.request_timeout)
-        except Exception as exc:
-            log.warning("wechat: no topic for room %s (%s)", room_id, exc)
-            return None
-        topic = payload.topic or None
-        if topic:
-            self._topics.remember(room_id, topic)
-        return topic
-
-    async def _contact_name(self, puppet: Any, contact_id: str) -> str:
-        if contact_id in self._names:
-            return self._names[contact_id]  # type: ignore[no-any-return]
-        try:
-            payload = await asyncio.wait_for(puppet.contact_payload(contact_id), self.request_timeout)
-        except Exception as exc:
-            log.warning("wechat: no name for contact %s (%s)", contact_id, exc)
-            return contact_id
-        # The nickname, not our alias (备注): an alias often carries a room or phone number.
-        name = str(payload.name or contact_id)
-        self._names.remember(contact_id, name)
-        return name
-
     async def resolve_room_topics(self, topics: Iterable[str]) -> dict[str, str]:
         """Exact room topic → room id for the rooms the bot is in; a topic that two
         rooms share, or that no room has, is left out (and logged)."""
-        puppet = self._require()
-        wanted = set(topics)
-        found: dict[str, list[str]] = {}
-        room_ids = await asyncio.wait_for(puppet.room_list(), self.request_timeout)
-        for room_id in room_ids:
-            topic = await self._room_topic(puppet, room_id)
-            if topic in wanted:
-                found.setdefault(topic, []).append(room_id)
-        resolved: dict[str, str] = {}
-        for topic in sorted(wanted):
-            rooms = found.get(topic, [])
-            if len(rooms) == 1:
-                resolved[topic] = rooms[0]
-            elif rooms:
-                log.warning("wechat: %d rooms are called %s; configure one by id", len(rooms), topic)
-            else:
-                log.warning("wechat: the bot is in no room called %s", topic)
+        resolved = await self._lookups.rooms_called(self._require(), set(topics))
         self.rooms_by_topic.update(resolved)
         return resolved
 

@@ -5,6 +5,7 @@ reaches the gateway; the connection survives the gateway going away."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -266,3 +267,26 @@ async def test_while_the_account_is_logged_out_sends_fail_and_resume_after_login
     await wechat.send(Outbound("wechat", BUILDING_3, "又能发了"))
 
     assert (await gateway.wait_sent(BUILDING_3))[0].text == "又能发了"
+
+
+async def test_stop_hands_the_sink_what_was_already_read(gateway):
+    release = asyncio.Event()
+
+    class SlowSink(RecordingSink):
+        async def on_message(self, message):  # type: ignore[no-untyped-def]
+            await super().on_message(message)
+            await release.wait()
+
+    slow = SlowSink()
+    platform = make_platform(gateway)
+    await platform.start(slow)
+    for text in ["一", "二", "三"]:
+        await gateway.say(ZHANG, text, room=BUILDING_3)
+    await slow.wait_for(lambda: slow.messages and platform._pending.qsize() == 2)
+
+    stopping = asyncio.create_task(platform.stop())
+    await slow.wait_for(lambda: platform._stopping)
+    release.set()
+    await stopping
+
+    assert [m.text for m in slow.messages] == ["一", "二", "三"]
