@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.platform import DeliveryError
+from bot.wechat_convert import IMAGE_FALLBACK
 from handlers.messages import Button, MessageKind, Outbound
 from tests.wechat.fixtures import (  # noqa: F401  (pytest fixtures)
     RecordingSink,
@@ -290,3 +291,18 @@ async def test_stop_hands_the_sink_what_was_already_read(gateway):
     await stopping
 
     assert [m.text for m in slow.messages] == ["一", "二", "三"]
+
+
+async def test_a_gateway_that_cannot_send_files_gets_the_text_and_a_note(gateway, wechat):
+    await gateway.call("refuse_files")
+
+    await wechat.send(Outbound("wechat", WANG_FANG, "今日日报", private=True, image_png=b"\x89PNG"))
+
+    text, note = await gateway.wait_sent(WANG_FANG, 2)
+    assert text.text == "今日日报" and note.text == IMAGE_FALLBACK
+
+
+async def test_a_send_the_gateway_refuses_is_a_delivery_error(gateway, wechat):
+    with pytest.raises(DeliveryError, match="nobody@chatroom"):
+        await wechat.send(Outbound("wechat", "nobody@chatroom", "喂"))
+    assert wechat.connected

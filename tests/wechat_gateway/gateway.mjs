@@ -26,6 +26,7 @@
  *   sent                                   everything the bot sent since start
  *   error {data?}                          the puppet reports an error
  *   logout / login                         the bot's WeChat account logs out / back in
+ *   refuse_files                           from now on the puppet cannot send files
  *   restart                                stop the gRPC server and the puppet, start both
  *   stop                                   shut down and exit
  *
@@ -243,6 +244,9 @@ class Gateway {
         return {}
       case 'login':
         this.mocker.login(this.bot)
+        return {}
+      case 'refuse_files':
+        this.puppet.messageSendFile = async () => { throw new Error('this puppet cannot send files') }
         return {}
       case 'restart':
         await this.stop()
