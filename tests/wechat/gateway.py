@@ -22,6 +22,8 @@ GATEWAY_DIR = Path(__file__).resolve().parents[1] / "wechat_gateway"
 SCRIPT = GATEWAY_DIR / "gateway.mjs"
 TOKEN = "insecure_griddesk_test"
 TIMEOUT = 15.0
+START_TIMEOUT = 60.0
+"""Node's first load of the gateway's packages from a cold disk cache can take seconds."""
 
 BOT = "wxid_griddesk_bot"
 BOT_NAME = "网格前台"
@@ -97,7 +99,7 @@ class Gateway:
         self._reader = asyncio.create_task(self._read(self._proc, ready))
         asyncio.create_task(self._drain_stderr(self._proc))
         try:
-            event = await asyncio.wait_for(ready, TIMEOUT)
+            event = await asyncio.wait_for(ready, START_TIMEOUT)
         except (TimeoutError, EOFError) as exc:
             await self.kill()
             raise RuntimeError("the WeChat gateway did not start:\n" + "".join(self._stderr[-40:])) from exc
