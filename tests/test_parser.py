@@ -360,6 +360,11 @@ def test_facepalm_is_not_a_laugh(text: str, is_request: bool) -> None:
     ("楼下小卖部的门被撬开了 里面好像有人", Category.SECURITY),               # break-in now
     ("车库里水已经淹到轮胎了 3号楼", Category.PLUMBING),                       # flooded garage
     ("空调外机被风吹歪了 挂在半空 底下是人行道", Category.HOUSING),           # about to fall
+    ("邻居大姐要生了 羊水已经破了 车堵在门口出不去", Category.ASSISTANCE),   # labour
+    ("小孙子把干燥剂吃了 嘴里都是", Category.ASSISTANCE),                     # swallowed
+    ("我爸突然站不住 一边胳膊发麻", Category.ASSISTANCE),                     # stroke signs
+    ("广告牌塌下来 下面好像压着人", Category.PUBLIC_FACILITIES),             # someone under
+    ("车库里嘭的一声 然后到处是烟", Category.FIRE_SAFETY),                    # bang then smoke
 ])
 def test_danger_is_an_emergency(text: str, category: Category) -> None:
     parsed = request(text)
@@ -381,6 +386,8 @@ def test_danger_is_an_emergency(text: str, category: Category) -> None:
     "请问老人噎住了应该怎么急救",
     "上周车库进水的事 物业已经处理完了",                       # past, handled
     "加班被老板关在办公室里 救命",                              # figurative
+    "锅里冒出白烟 水开了",                                       # steam
+    "沙发太沉 两个人都抬不起来",                                  # heavy furniture
 ])
 def test_danger_look_alikes_stay_quiet(text: str) -> None:
     parsed = parse(text)
