@@ -388,6 +388,9 @@ def test_danger_is_an_emergency(text: str, category: Category) -> None:
     "加班被老板关在办公室里 救命",                              # figurative
     "锅里冒出白烟 水开了",                                       # steam
     "沙发太沉 两个人都抬不起来",                                  # heavy furniture
+    "快递被锁在柜子里了 取不出来",                                # a parcel is not a person
+    "猫被关在阳台上 一直叫",
+    "多亏物业送来发电机 停电时我爸的制氧机没停",                   # coped with
 ])
 def test_danger_look_alikes_stay_quiet(text: str) -> None:
     parsed = parse(text)

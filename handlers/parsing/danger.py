@@ -28,6 +28,12 @@ _INSIDE = r"(?:里|里面|里头|屋|家|厕所|卫生间|洗手间|阳台|车�
 _SWALLOWED = r"(?:凝珠|干燥剂|纽扣电池|电池|老鼠药|耗子药|农药|消毒液|84|洗洁精|安眠药|磁铁|硬币)"
 _ELECTRICAL_ROOM = r"(?:配电室|配电房|配电间|电房|强电井|电井|配电箱|配电柜|电表箱|电箱|变电箱|变电站|变电所|开关箱|变压器|电闸|插座|插排|电线)"
 
+SHUT_IN = re.compile(
+    rf"被(?!领导|老板|老师|工作|作业|客户|甲方|会){_GAP}{{0,2}}{_SHUT}{_GAP}{{0,8}}{_INSIDE}|"
+    rf"(?:关|锁|困)在{_GAP}{{0,8}}{_INSIDE}{_GAP}{{0,6}}(?:出不来|出不去|打不开|哭|喊)"
+)
+"""Shut in somewhere; counts only when a person is the one shut in (not the cat, not the parcel)."""
+
 CONSTRUCTIONS: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
     (EmergencyKind.TRAPPED, re.compile(
         rf"被{_GAP}{{0,2}}{_SHUT}{_GAP}{{0,4}}(?:电梯|轿厢)|电梯{_GAP}{{0,4}}开着(?:门)?就(?:走|跑|往|动|升|降)")),
@@ -67,14 +73,17 @@ CONSTRUCTIONS: tuple[tuple[EmergencyKind, re.Pattern[str]], ...] = (
         rf"(?:炭火|烧炭|炭盆|火盆|煤炉|蜂窝煤|炉子){_GAP}{{0,12}}(?:晕|恶心|头疼|吐|叫不醒|不醒|迷糊)")),
     (EmergencyKind.FLOOD, re.compile(
         rf"(?:地库|车库|地下室){_GAP}{{0,8}}(?:淹到|淹了|灌|进水)")),
-    (EmergencyKind.OTHER, re.compile(
-        rf"被(?!领导|老板|老师|工作|作业|客户|甲方|会){_GAP}{{0,2}}{_SHUT}{_GAP}{{0,8}}{_INSIDE}|(?:关|锁|困)在{_GAP}{{0,8}}{_INSIDE}{_GAP}{{0,6}}(?:出不来|出不去|打不开|哭|喊)")),
+    (EmergencyKind.OTHER, SHUT_IN),
 )
 
 _LIFE_SUPPORT = re.compile(r"制氧机|氧气机|吸氧|呼吸机|透析|吸痰|输液泵|监护仪|胰岛素|离不开[^,。!?;]{0,4}机|靠[^,。!?;]{0,4}机器")
 _OUTAGE = re.compile(r"停电|没电|断电|没有电|跳闸|黑了|全黑")
 
 
+_COPED = re.compile(r"多亏|还好有|幸好有|好在有|才没停|没停|有备用")
+
+
 def life_support_outage(text: str) -> bool:
     """An outage where someone lives on a machine (制氧机, 呼吸机) is more than urgent."""
-    return _LIFE_SUPPORT.search(text) is not None and _OUTAGE.search(text) is not None
+    return _LIFE_SUPPORT.search(text) is not None and _OUTAGE.search(text) is not None \
+        and _COPED.search(text) is None

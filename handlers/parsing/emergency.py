@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from handlers.categories import EmergencyKind
-from handlers.parsing.danger import CONSTRUCTIONS, life_support_outage
+from handlers.parsing.danger import CONSTRUCTIONS, SHUT_IN, life_support_outage
 from handlers.parsing.intent import HOW_TO
 
 _PERSON = (r"(?:老人|老头|老太|大爷|大妈|奶奶|爷爷|姥姥|姥爷|外婆|外公|阿姨|叔叔|大叔|老伯|婆婆|孩子|小孩|"
@@ -102,7 +102,7 @@ _CALL_OFF = re.compile(
     r"(?:已经|已)(?:灭了|扑灭|没事了|送医|送到医院|好了|处理好|修好|救出来|出来了|解决)|演练|演习|虚惊|误报|是假的|谣言|别慌|"
     r"没什么事|没啥事|没大事|擦破点皮|擦破皮|皮外伤|小伤|养着|养伤|康复|出院|没有人受伤|无人受伤|看错了|搞错了|弄错了|说错了|误会|小窍门|小常识|转发|"
     r"没事了|没事(?=[,,。.! ]|$)|没大碍|好多了|不哭了|视频|新闻|网上|朋友圈|电视上|隔壁小区|别的小区|外地|"
-    r"(?:还好|幸好|好在|幸亏)(?:没|人没)|后来(?:怎么样|怎样|呢|处理)|现在好了|现在没事|(?:已经|已)处理完|大家放心|(?:昨天|昨晚|前天|上次|上回|前几天|那天|上周)[^。!?]{0,12}的事|男主|女主|主角|剧情|这部剧|这个剧|追剧|已经(?:跑了|走了|被抓|抓到|带走|救出|出来了)|被(?:抓走|带走)了"
+    r"(?:还好|幸好|好在|幸亏)(?:没|人没)|后来(?:怎么样|怎样|呢|处理)|现在好了|现在没事|(?:已经|已)处理完|大家放心|(?:昨天|昨晚|前天|上次|上回|前几天|那天|上周)[^。!?]{0,12}的事|男主|女主|主角|剧情|这部剧|这个剧|追剧|主题|展览|消防展|参观|科普|讲座|已经(?:跑了|走了|被抓|抓到|带走|救出|出来了)|被(?:抓走|带走)了"
 )
 _NON_EMERGENCY_FALL = re.compile(r"不行了[吧吗]|快不行了[吧吗]|信号|网络")
 _WEAK_SMOKE = frozenset({"有烟", "有点烟", "一股烟", "烟呛", "呛得", "冒烟", "烟雾", "全是烟"})
@@ -149,6 +149,11 @@ def _counts(text: str, match: re.Match[str], kind: EmergencyKind | None = None) 
     return _FIGURATIVE.search(window) is None
 
 
+def _someone_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 12):start]
+    return _PERSON_RE.search(before) is not None or before.rstrip().endswith(("我", "我们", "自己"))
+
+
 def _person_in_distress(text: str) -> bool:
     for match in _PERSON_STATE.finditer(text):
         before = text[max(0, match.start() - 14):match.start()]
@@ -179,6 +184,8 @@ def emergency_kind(text: str) -> EmergencyKind | None:
             if kind is EmergencyKind.GAS and match.group(0) == "漏气" and _NOT_GAS.search(text):
                 continue
             if pattern is _CRIES and len(text) > 8 and not _CRY_FOR_HELP.search(text):
+                continue
+            if pattern is SHUT_IN and not _someone_before(text, match.start()):
                 continue
             return kind
         if kind is EmergencyKind.FALL and _person_in_distress(text) and not _NON_EMERGENCY_FALL.search(text):
