@@ -104,6 +104,7 @@ class WeChatPlatform:
         self._runner: asyncio.Task[None] | None = None
         self._deliverer: asyncio.Task[None] | None = None
         self._busy = False
+        self._take_over = False
         self._pending: asyncio.Queue[asyncio.Future[Inbound | None]] = asyncio.Queue()
         self._lookups = Lookups(request_timeout)
         self.connections = 0
@@ -201,7 +202,9 @@ class WeChatPlatform:
         puppet.on("scan", self._on_scan)
         puppet.on("error", self._on_error)
         self._puppet = puppet
-        listen = asyncio.create_task(puppet.start(), name="wechat-events")
+        take_over, self._take_over = self._take_over, False
+        listen = asyncio.create_task(puppet.start() if take_over else self._open(puppet),
+                                     name="wechat-events")
         watch = asyncio.create_task(self._keepalive(puppet), name="wechat-keepalive")
         try:
             done, _ = await asyncio.wait({listen, watch}, return_when=asyncio.FIRST_COMPLETED)
@@ -212,6 +215,22 @@ class WeChatPlatform:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+
+    async def _open(self, puppet: Any) -> None:
+        """``PuppetService.start()`` without its opening ``Stop`` call: Stop logs the
+        gateway's WeChat account out and Start logs it in again, on every reconnect.
+        Start on a running puppet changes nothing. (Private methods of the pinned
+        client, 0.8.10.) If the gateway still holds an event stream for someone, it
+        refuses ours; the next attempt then takes over with the client's own start()."""
+        puppet._init_puppet()
+        await puppet.puppet_stub.start()
+        try:
+            await puppet._listen_for_event()
+        except Exception as exc:
+            if "ALREADY_EXISTS" in repr(getattr(exc, "status", "")):
+                log.warning("wechat: the gateway holds another event stream; taking it over")
+                self._take_over = True
+            raise
 
     async def _keepalive(self, puppet: Any) -> None:
         while True:

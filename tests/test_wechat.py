@@ -6,11 +6,13 @@ reaches the gateway; the connection survives the gateway going away."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.platform import DeliveryError
+from bot.wechat import load_client
 from bot.wechat_convert import IMAGE_FALLBACK
 from handlers.messages import Button, MessageKind, Outbound
 from tests.wechat.fixtures import (  # noqa: F401  (pytest fixtures)
@@ -29,6 +31,7 @@ from tests.wechat.gateway import (
     BUILDING_3_TOPIC,
     DANCE,
     LI,
+    TOKEN,
     WANG_FANG,
     WH_6,
     ZHANG,
@@ -306,3 +309,38 @@ async def test_a_send_the_gateway_refuses_is_a_delivery_error(gateway, wechat):
     with pytest.raises(DeliveryError, match="nobody@chatroom"):
         await wechat.send(Outbound("wechat", "nobody@chatroom", "喂"))
     assert wechat.connected
+
+
+async def test_connecting_and_reconnecting_leave_the_wechat_account_logged_in(gateway, sink):
+    before = await gateway.call("status")
+    for _ in range(2):
+        platform = make_platform(gateway)
+        await platform.start(sink)
+        assert platform.connected
+        await platform.stop()
+
+    after = await gateway.call("status")
+    assert after["logged_in"] and after["logouts"] == before["logouts"] == 0
+
+
+async def test_a_stream_someone_else_holds_is_taken_over(gateway, sink, caplog):
+    service, options = load_client()
+    holder = service(options(end_point=gateway.endpoint, token=TOKEN))
+    opened: list[object] = []
+    holder.on("heartbeat", opened.append)  # the gateway's greeting on a new event stream
+    holder._init_puppet()
+    holding = asyncio.create_task(holder._listen_for_event())
+    platform = make_platform(gateway)
+    try:
+        await sink.wait_for(lambda: opened)
+        await platform.start(sink)
+
+        assert platform.connected and "taking it over" in caplog.text
+        await gateway.say(ZHANG, "接管了吗", room=BUILDING_3)
+        assert (await sink.next_message(0)).text == "接管了吗"
+    finally:
+        await platform.stop()
+        holding.cancel()
+        with contextlib.suppress(BaseException):
+            await holding
+        holder.channel.close()

@@ -27,6 +27,7 @@
  *   error {data?}                          the puppet reports an error
  *   logout / login                         the bot's WeChat account logs out / back in
  *   refuse_files                           from now on the puppet cannot send files
+ *   status                                 how often the bot's account logged in and out
  *   restart                                stop the gRPC server and the puppet, start both
  *   stop                                   shut down and exit
  *
@@ -100,6 +101,8 @@ class Gateway {
     this.port = port
     this.token = token
     this.sent = []
+    this.logins = 0
+    this.logouts = 0
     this.contacts = new Map()
     this.rooms = new Map()
     this.mocker = undefined
@@ -123,6 +126,8 @@ class Gateway {
     this.bot = bot
     this.puppet = new PuppetMock({ mocker })
     this.puppet.on('message', ({ messageId }) => this.onPuppetMessage(messageId))
+    this.puppet.on('login', () => { this.logins++ })
+    this.puppet.on('logout', () => { this.logouts++ })
   }
 
   addContact ({ id, name }, mocker = this.mocker) {
@@ -245,6 +250,8 @@ class Gateway {
       case 'login':
         this.mocker.login(this.bot)
         return {}
+      case 'status':
+        return { logins: this.logins, logouts: this.logouts, logged_in: this.puppet.isLoggedIn }
       case 'refuse_files':
         this.puppet.messageSendFile = async () => { throw new Error('this puppet cannot send files') }
         return {}
