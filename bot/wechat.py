@@ -7,10 +7,13 @@ We talk gRPC to a gateway (``wechaty-puppet-service``) through the Python
 ``pyee<9``, so it is imported lazily: the rest of GridDesk runs anywhere, and only a
 configured WeChat platform names the Python version it cannot run on.
 
-The client has no reconnect of its own: its ``start()`` opens the event stream and
-returns (or raises) when the stream ends. We run it in a loop with backoff, and a
-periodic ``ding`` notices a connection that died silently. While disconnected,
-``send`` raises ``DeliveryError`` and the runtime's outbox keeps the message.
+The client has no reconnect of its own: its ``start()`` stops and restarts the
+gateway's puppet (logging the WeChat account out and in), opens the event stream
+and returns (or raises) when the stream ends. We open the stream without the stop,
+in a loop with backoff, and a periodic ``ding`` notices a connection that died
+silently. While disconnected, ``send`` raises ``DeliveryError`` and the runtime's
+outbox keeps the message. Events the gateway emits while nobody is connected are
+not replayed by the puppet service; that gap is as short as the backoff allows.
 
 Events are translated concurrently (payload look-ups are round trips) but handed
 to the sink in the order they arrived, so a photo follows the request it belongs to.
