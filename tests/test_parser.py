@@ -365,6 +365,8 @@ def test_facepalm_is_not_a_laugh(text: str, is_request: bool) -> None:
     ("我爸突然站不住 一边胳膊发麻", Category.ASSISTANCE),                     # stroke signs
     ("广告牌塌下来 下面好像压着人", Category.PUBLIC_FACILITIES),             # someone under
     ("车库里嘭的一声 然后到处是烟", Category.FIRE_SAFETY),                    # bang then smoke
+    ("楼到里有个老人晕到了", Category.ASSISTANCE),                            # voice slips
+    ("我奶奶在厕所扶不起来了", Category.ASSISTANCE),
 ])
 def test_danger_is_an_emergency(text: str, category: Category) -> None:
     parsed = request(text)

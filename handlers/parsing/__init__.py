@@ -4,10 +4,12 @@
 ``None`` (not a request) or a ``ParsedRequest`` out. Standard library only, so
 it loads in milliseconds and can run on every message of a busy group.
 
-Modules: ``normalize`` (width, traditional script, dialect, numerals),
+Modules: ``normalize`` (width, traditional script, numerals), ``dialect``
+(Cantonese and regional words, voice-input slips, net shorthand → Mandarin),
 ``location`` (building/unit/room/landmark, phone), ``intent`` (request or
-chatter), ``emergency`` (emergency and urgent cues), ``lexicon`` (category
-words), ``parser`` (the decision).
+chatter), ``emergency`` (emergency and urgent words), ``danger`` (sentence
+shapes of danger: shut in, fire spreading, violence in progress …),
+``lexicon`` (category words), ``parser`` (the decision).
 """
 
 from __future__ import annotations
