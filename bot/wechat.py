@@ -26,6 +26,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,6 +47,7 @@ from bot.wechat_convert import (
 )
 from bot.wechat_lookup import Lookups
 from handlers.messages import Inbound, Outbound
+from handlers.turn import TOPIC_PREFIX
 
 log = logging.getLogger(__name__)
 __all__ = ["WeChatPlatform", "WeChatUnavailable", "load_client"]
@@ -390,8 +392,18 @@ class WeChatPlatform:
             raise DeliveryError(f"wechat: not connected to the gateway {self.endpoint}")
         return puppet
 
+    def _address(self, chat_id: str) -> str:
+        """A room configured only by topic is addressed as "topic:<群名>" by the core."""
+        if not chat_id.startswith(TOPIC_PREFIX):
+            return chat_id
+        room_id = self.rooms_by_topic.get(chat_id[len(TOPIC_PREFIX):])
+        if room_id is None:
+            raise DeliveryError(f"wechat: no room with topic {chat_id[len(TOPIC_PREFIX):]!r} yet")
+        return room_id
+
     async def send(self, message: Outbound) -> str:
         puppet = self._require()
+        message = replace(message, chat_id=self._address(message.chat_id))
         text = with_button_hints(message.text, message.buttons)
         try:
             message_id = ""

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from handlers import texts
 from handlers.messages import Button, Inbound, MessageKind
 
 PLATFORM = "wechat"
-IMAGE_FALLBACK = "(图片未能发到微信)"
+IMAGE_FALLBACK = texts.IMAGE_NOT_SENT
 """Said instead of a picture (a digest chart) when the gateway cannot send files."""
 
 # wechaty-puppet's MessageType as the Python client hands it over (wechaty-grpc names).

@@ -202,6 +202,9 @@ def staff_private_help() -> str:
     )
 
 
+IMAGE_NOT_SENT = "(图片未能发到微信)"
+
+
 def not_reporter_rating() -> str:
     return "谢谢!评价由反映这个问题的居民来做。"
 

@@ -16,6 +16,9 @@ from handlers.tickets import Reporter, Ticket, TicketEvent
 if TYPE_CHECKING:
     from handlers.timers import TimerPolicy
 
+TOPIC_PREFIX = "topic:"
+"""A chat configured only by its WeChat room topic is addressed as "topic:<群名>"."""
+
 QuietHours = Callable[[datetime, Urgency], datetime]
 """When a ping about a ticket of that urgency may be delivered (quiet hours)."""
 
@@ -120,11 +123,12 @@ class Turn:
             return
         for chat in self.directory.chats_of_kind(ChatKind.COMMUNITY_STAFF):
             community = ticket.community if ticket else None
-            if chat.chat_id and (community is None or chat.community == community):
+            address = chat.chat_id or (f"{TOPIC_PREFIX}{chat.topic}" if chat.topic else None)
+            if address and (community is None or chat.community == community):
                 self.outbox.append(
                     Outbound(
                         platform=chat.platform,
-                        chat_id=chat.chat_id,
+                        chat_id=address,
                         text=f"@{person.name} {text}",
                         ticket_id=ticket.id if ticket else None,
                         not_before=self._not_before(ticket),

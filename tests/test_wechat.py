@@ -150,6 +150,15 @@ async def test_rooms_are_found_by_exact_topic(gateway, wechat):
     assert found == {BUILDING_3_TOPIC: BUILDING_3, "文化里6号楼邻居群": WH_6}
 
 
+async def test_a_room_configured_only_by_topic_can_be_written_to(gateway, wechat):
+    await wechat.resolve_room_topics([BUILDING_3_TOPIC])
+    await wechat.send(Outbound("wechat", f"topic:{BUILDING_3_TOPIC}", "【上报 #0001】"))
+    [to_room] = await gateway.wait_sent(BUILDING_3)
+    assert to_room.text == "【上报 #0001】"
+    with pytest.raises(DeliveryError):
+        await wechat.send(Outbound("wechat", "topic:没有这个群", "x"))
+
+
 async def test_only_configured_rooms_are_passed_on(gateway):
     sink = RecordingSink()
     platform = make_platform(gateway, room_topics=[BUILDING_3_TOPIC], room_ids=[WH_6])
