@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from latency import report  # noqa: E402
 from telegram import User  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
@@ -126,14 +126,6 @@ async def with_bare_sink(api: FakeBotApi, n: int) -> tuple[list[float], float]:
         return await measure(api, n, lambda i: None)
     finally:
         await platform.stop()
-
-
-def report(name: str, latencies: list[float], rate: float) -> None:
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name}: {len(ordered)} round trips, p50 {statistics.median(ordered) * 1000:.1f} ms, "
-          f"p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms; "
-          f"sustained {rate:.0f} messages/s")
 
 
 async def main(n: int) -> None:

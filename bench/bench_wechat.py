@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from latency import report  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
@@ -129,14 +130,6 @@ async def with_bare_sink(gateway: Gateway, n: int) -> tuple[list[float], float]:
         return await measure(gateway, n, lambda i: None)
     finally:
         await platform.stop()
-
-
-def report(name: str, latencies: list[float], rate: float) -> None:
-    ordered = sorted(latencies)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{name}: {len(ordered)} round trips, p50 {statistics.median(ordered) * 1000:.1f} ms, "
-          f"p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms; "
-          f"sustained {rate:.0f} messages/s")
 
 
 async def main(n: int) -> None:
