@@ -56,7 +56,9 @@ def storable(text: str) -> str:
 def _storage_key(message: Inbound) -> Inbound:
     """An edit keeps its message id; each version (by edit time) is stored once."""
     if message.extras.get("edited"):
-        return replace(message, message_id=f"{message.message_id}@{message.sent_at.isoformat()}")
+        edited_at = message.extras.get("edited_at") or message.sent_at
+        stamp = edited_at.isoformat() if isinstance(edited_at, datetime) else str(edited_at)
+        return replace(message, message_id=f"{message.message_id}@{stamp}")
     return message
 
 

@@ -236,6 +236,16 @@ def test_editing_the_request_updates_the_ticket_text(desk, store):
     assert store.event_log[-1].action == "edited" and store.event_log[-1].note == "楼道灯坏了"
 
 
+def test_each_later_edit_counts_once(desk, store):
+    desk.handle_message(store, group_message("楼道灯坏了", message_id="src"), MONDAY_9AM)
+    for minute, text in ((1, "2单元楼道灯坏了"), (2, "2单元3楼楼道灯坏了"), (2, "2单元3楼楼道灯坏了")):
+        edit = group_message(text, message_id="src", edited=True)
+        edit.extras["edited_at"] = MONDAY_9AM + timedelta(minutes=minute)
+        desk.handle_message(store, edit, MONDAY_9AM + timedelta(minutes=minute))
+    assert store.tickets[1].text == "2单元3楼楼道灯坏了"
+    assert [e.action for e in store.event_log].count("edited") == 2, "a redelivered edit is not a third"
+
+
 def test_every_change_is_audited_with_who_and_when(desk, store):
     desk.handle_message(store, group_message("楼道灯坏了"), MONDAY_9AM)
     desk.handle_message(store, private_message("#1 收到", "王芳"), MONDAY_9AM + timedelta(minutes=1))
