@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.commands import TicketCommand, Verb
+from handlers.commands import TicketCommand, Verb, code_mentioned
 from handlers.directory import Role, Staff
 from handlers.intake import staff_buttons
 from handlers.messages import Button
@@ -147,6 +147,27 @@ def _visit(turn: Turn, staff: Staff, ticket: Ticket, result: str) -> str:
     return "回访已记录"
 
 
+def _merge(turn: Turn, staff: Staff, ticket: Ticket, argument: str) -> str:
+    """"#43 合并 #42": the same problem reported twice becomes one ticket."""
+    code = code_mentioned(argument) or (int(argument) if argument.strip().isdigit() else None)
+    target = find_ticket(turn, code) if code is not None else None
+    if target is None or target.id == ticket.id or target.community != ticket.community:
+        turn.reply(texts.merge_target_unknown())
+        return texts.merge_target_unknown()
+    if not target.is_open:
+        turn.reply(texts.not_possible(target), target)
+        return texts.not_possible(target)
+    assert ticket.id is not None and target.id is not None
+    turn.record(ticket, ticket.transition(Status.MERGED, staff.id, turn.now, target.label))
+    for reporter in turn.store.reporters(ticket.id):
+        if turn.store.add_reporter(target.id, reporter):
+            target.households += 1
+    turn.record(target, target.note(staff.id, turn.now, "merged_in", ticket.label))
+    turn.tell_ticket_chat(ticket, texts.merged_for_group(ticket, target))
+    turn.reply(texts.merged_for_staff(ticket, target), target)
+    return texts.merged_for_staff(ticket, target)
+
+
 _STAFF_ACTIONS = {
     Verb.ACKNOWLEDGE: _acknowledge,
     Verb.RESOLVE: _resolve,
@@ -154,6 +175,7 @@ _STAFF_ACTIONS = {
     Verb.ESCALATE: _escalate,
     Verb.NOTE: _note,
     Verb.VISIT: _visit,
+    Verb.MERGE: _merge,
 }
 
 

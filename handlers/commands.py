@@ -21,6 +21,7 @@ class Verb(StrEnum):
     PROGRESS = "status"
     WITHDRAW = "withdraw"
     VISIT = "visit"
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ _WORD_VERBS: list[tuple[str, Verb]] = [
     ("撤回", Verb.WITHDRAW),
     ("取消", Verb.WITHDRAW),
     ("回访", Verb.VISIT),
+    ("合并到", Verb.MERGE),
+    ("合并", Verb.MERGE),
+    ("并入", Verb.MERGE),
 ]
 
 _SLASH_VERBS = {
@@ -70,6 +74,7 @@ _SLASH_VERBS = {
     "withdraw": Verb.WITHDRAW,
     "cancel": Verb.WITHDRAW,
     "visit": Verb.VISIT,
+    "merge": Verb.MERGE,
 }
 
 _HASH = re.compile(r"^[#＃]\s*0*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)

@@ -240,3 +240,15 @@ def rating_reminder(t: Ticket) -> str:
 
 def digest_not_for_you() -> str:
     return "日报发给网格长、社区和街道负责人。"
+
+
+def merged_for_group(source: Ticket, target: Ticket) -> str:
+    return f"{source.label} 与 {target.label} 是同一个问题,已合并,一起处理。查进度请发“{target.label} 进度”。"
+
+
+def merged_for_staff(source: Ticket, target: Ticket) -> str:
+    return f"{source.label} 已并入 {target.label},现共{target.households}户反映。"
+
+
+def merge_target_unknown() -> str:
+    return "请写明并入哪个工单,例如“#43 合并 #42”。"

@@ -197,6 +197,16 @@ def test_transfer_and_escalate(desk, store):
     assert "没有找到工作人员" in outs[0].text
 
 
+def test_staff_merge_a_repeated_report_into_the_first(desk, store):
+    desk.handle_message(store, group_message("3号楼楼道灯坏了", chat_id="jl-3", sender="张阿姨"), MONDAY_9AM)
+    desk.handle_message(store, group_message("3号楼水管爆了", chat_id="jl-3", sender="李大爷"), MONDAY_9AM)
+    outs = desk.handle_message(store, private_message("#2 合并 #1", "王芳"), MONDAY_9AM)
+    assert store.tickets[2].status is Status.MERGED and store.tickets[1].households == 2
+    assert "已合并" in to(outs, "jl-3")[0].text and "共2户" in to(outs, "王芳")[0].text
+    outs = desk.handle_message(store, private_message("#1 合并 #9", "王芳"), MONDAY_9AM)
+    assert "合并" in outs[0].text and store.tickets[1].status is Status.ASSIGNED
+
+
 def test_progress_in_the_group_shows_no_private_details(desk, store):
     desk.handle_message(store, group_message(f"601楼道灯坏了{PHONE}"), MONDAY_9AM)
     outs = desk.handle_message(store, group_message("#1 进度", sender="邻居"), MONDAY_9AM)
