@@ -32,3 +32,13 @@ def test_danger_stays_an_emergency(text):
 def test_look_alikes_stay_calm(text):
     parsed = parse_message(text)
     assert parsed is None or parsed.urgency is not Urgency.EMERGENCY, text
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("屋里一点水都没有了 一上午了 6栋1门", "plumbing"),
+    ("我们家整个没电了 一晚上了 3号楼", "power_lighting"),
+])
+def test_a_supply_gone_at_home_is_an_urgent_request_unasked(text, category):
+    parsed = parse_message(text)
+    assert parsed is not None and parsed.category.value == category
+    assert parsed.urgency is Urgency.URGENT

@@ -7,7 +7,7 @@ import re
 from handlers.categories import Category, EmergencyKind, Urgency
 from handlers.parsing import intent
 from handlers.parsing.danger import life_support_outage
-from handlers.parsing.emergency import emergency_kind, is_urgent
+from handlers.parsing.emergency import URGENT_CUES, emergency_kind, is_urgent
 from handlers.parsing.lexicon import category_scores
 from handlers.parsing.location import extract_location, extract_phone
 from handlers.parsing.model import ParseContext, ParsedRequest
@@ -155,6 +155,25 @@ def parse_message(text: str, context: ParseContext | None = None) -> ParsedReque
     )
 
 
+_UTILITIES = (
+    (re.compile(r"水"), Category.PLUMBING),
+    (re.compile(r"电"), Category.POWER_LIGHTING),
+    (re.compile(r"暖气|供暖|度|冷|冻"), Category.HEATING),
+    (re.compile(r"气|做不了饭|做不成饭|饭都做不"), Category.GAS),
+)
+
+
+def _broken_utility(text: str) -> Category | None:
+    """An urgent cue with no category word: which supply the cue itself is about."""
+    if not is_urgent(text):
+        return None
+    for match in URGENT_CUES.finditer(text):
+        for word, category in _UTILITIES:
+            if word.search(match.group(0)):
+                return category
+    return None
+
+
 def _classify(text: str, scores: dict[Category, int]) -> Category | None:
     problem = intent.PROBLEM.search(text) is not None or is_urgent(text)
     helps = intent.HELP.search(text) is not None
@@ -170,6 +189,9 @@ def _classify(text: str, scores: dict[Category, int]) -> Category | None:
         if intent.CHAT_QUESTION.search(text) and not problem and scores[best] < 4:
             return None
         return best
+    utility = _broken_utility(text)
+    if utility is not None:
+        return utility  # no water / power / heat / gas at home is a request even unasked
     if (best is None or scores[best] < 2) and intent.ASK.search(text) and problem and intent.content_chars(text, 6) >= 6 \
             and _FIRST_PERSON.search(text) \
             and (_OURS.search(text) or not intent.CHAT_QUESTION.search(text)):
