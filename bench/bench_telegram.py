@@ -22,12 +22,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from latency import report  # noqa: E402
+from latency import SpreadClock, report  # noqa: E402
 from telegram import User  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
@@ -97,20 +96,16 @@ async def measure(api: FakeBotApi, n: int, advance: Callable[[int], None]) -> tu
 
 async def with_runtime(api: FakeBotApi, n: int) -> tuple[list[float], float]:
     settings = load_settings()
-    now = [MONDAY_9AM]
-
-    def advance(i: int) -> None:
-        # spread over working days so requests are new tickets, not co-reports of one
-        now[0] = MONDAY_9AM + timedelta(hours=i % 8, days=7 * (i // 8))
+    clock = SpreadClock(MONDAY_9AM)
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_storage(f"sqlite:///{tmp}/bench.db")
         platform = TelegramPlatform(TOKEN, api_url=api.url, poll_timeout=POLL_TIMEOUT,
                                     poll_interval=POLL_INTERVAL)
-        runtime = Runtime(build_desk(settings), engine, [platform], lambda: now[0])
+        runtime = Runtime(build_desk(settings), engine, [platform], clock)
         await runtime.start(flush_every=0)
         try:
-            return await measure(api, n, advance)
+            return await measure(api, n, clock.advance)
         finally:
             await runtime.stop()
             engine.dispose()

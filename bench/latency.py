@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from datetime import datetime, timedelta
 
 
 def report(name: str, latencies: list[float], rate: float) -> None:
@@ -11,3 +12,17 @@ def report(name: str, latencies: list[float], rate: float) -> None:
     print(f"{name}: {len(ordered)} round trips, p50 {statistics.median(ordered) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms; "
           f"sustained {rate:.0f} messages/s")
+
+
+class SpreadClock:
+    """The bot's clock in a benchmark: message i is placed on a working hour of a week
+    of its own, so requests are new tickets rather than co-reports of one."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, i: int) -> None:
+        self.now = self.start + timedelta(hours=i % 8, days=7 * (i // 8))

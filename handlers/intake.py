@@ -15,7 +15,6 @@ from handlers.turn import Turn
 
 Deadlines = Callable[[Urgency, datetime], tuple[datetime | None, datetime | None]]
 
-DEFAULT_HOTLINE = "如有生命危险请立即拨打120(急救)/119(火警)/110(报警)。"
 
 
 def staff_buttons(ticket_id: int) -> tuple[Button, ...]:
@@ -41,7 +40,7 @@ def hotline_for(directory: Directory, kind: EmergencyKind | None) -> str:
     hotlines = directory.policy.hotlines
     if kind is not None and kind in hotlines:
         return hotlines[kind]
-    return hotlines.get(EmergencyKind.OTHER, DEFAULT_HOTLINE)
+    return hotlines.get(EmergencyKind.OTHER, texts.DEFAULT_HOTLINE)
 
 
 def community_for(turn: Turn, parsed: ParsedRequest) -> str:

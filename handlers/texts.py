@@ -11,6 +11,8 @@ from datetime import datetime
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS, Urgency
 from handlers.tickets import STATUS_LABELS, Ticket
 
+DEFAULT_HOTLINE = "如有生命危险请立即拨打120(急救)/119(火警)/110(报警)。"
+
 DEFAULT_EXPECTATION = {
     Urgency.EMERGENCY: "5分钟内",
     Urgency.URGENT: "30分钟内",

@@ -20,6 +20,7 @@ from handlers.digest_build import (
     overdue_since,
 )
 from handlers.tickets import OPEN_STATUSES, Status
+from storage.database import insert_for
 from storage.tables import SentDigest, TicketEventRow, TicketRow
 
 
@@ -121,8 +122,6 @@ def digest_facts(session: Session, scope: DigestScope, start: datetime, end: dat
 def claim_digest(session: Session, staff_id: str, kind: str, period_start: datetime,
                  now: datetime) -> bool:
     """True for the one process that gets to send this leader this digest."""
-    from storage.repository import insert_for
-
     statement = (
         insert_for(session, SentDigest)
         .values(staff_id=staff_id, kind=kind, period_start=period_start, sent_at=now)

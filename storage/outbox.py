@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from handlers.messages import Button, Outbound
+from storage.database import insert_for
 from storage.tables import MessageLink, OutboxRow
 
 MAX_BACKOFF = timedelta(minutes=10)
@@ -124,8 +125,6 @@ def mark_sent(session: Session, sent: list[tuple[OutboxRow, str]], now: datetime
         if row.ticket_id is not None and message_id
     ]
     if links:
-        from storage.repository import insert_for
-
         session.execute(
             insert_for(session, MessageLink).on_conflict_do_nothing(
                 index_elements=["platform", "chat_id", "message_id"]),

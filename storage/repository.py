@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
@@ -16,6 +15,7 @@ from handlers.messages import Inbound
 from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
 from handlers.timers import Due
 from storage import digest, due
+from storage.database import insert_for
 from storage.tables import (
     DueItemRow,
     InboundMessage,
@@ -28,12 +28,6 @@ from storage.tables import (
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 MAX_STORED_TEXT = 20_000
-
-
-def insert_for(session: Session, table: Any) -> Any:
-    """A dialect insert that knows ON CONFLICT (SQLite and PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def to_ticket(row: TicketRow) -> Ticket:
@@ -125,7 +119,7 @@ class SqlTicketStore:
         statement = _INSERT_ONCE.get((dialect, table.name))
         if statement is None:
             statement = (
-                (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+                insert_for(self.session, table)
                 .on_conflict_do_nothing(index_elements=list(unique))
                 .returning(*[table.c[name] for name in unique])
             )
