@@ -12,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "GridDesk needs Python 3.11 or newer (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,wechat]'
+	$(PY) -m pip install -q -e '.[test,train,wechat]'
 	@touch $@
 
 install: $(VENV)/.installed

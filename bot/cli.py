@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import ConfigError, Settings, load_settings
+from handlers.parsing.linear import ModelError
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from bot.parse_command import run_parse
     from handlers.desk import Desk
+    from handlers.parsing.staff_intent import default_staff_reader
+    from handlers.parsing.understanding import default_understanding
 
     settings = _settings(args.config)
+    default_staff_reader() if args.staff else default_understanding()  # a bad model file stops here
     desk = Desk(settings.directory())
     contexts = {}
     for chat in settings.chats:
@@ -46,7 +50,29 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if key:
             contexts[key] = desk.parse_context(chat.platform, chat.id or "", chat.topic)
     default = desk.parse_context("", "")
-    return run_parse(sys.stdin, sys.stdout, lambda chat: contexts.get(chat or "", default))
+    return run_parse(sys.stdin, sys.stdout, lambda chat: contexts.get(chat or "", default), args.staff)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.training import run_train
+    from handlers.parsing.staff_intent import STAFF_MODEL
+    from handlers.parsing.understanding import RESIDENTS_MODEL
+
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("griddesk train needs scikit-learn: pip install -e '.[train]'", file=sys.stderr)
+        return 2
+    data = Path(args.data) if args.data else Path(__file__).resolve().parent.parent / "data"
+    out = Path(args.out) if args.out else RESIDENTS_MODEL
+    staff_out = Path(args.staff_out) if args.staff_out else STAFF_MODEL
+    corrections = Path(args.with_corrections) if args.with_corrections else None
+    if corrections is not None and not corrections.is_file():
+        print(f"no such corrections file: {corrections}", file=sys.stderr)
+        return 2
+    return run_train(data, out, staff_out, corrections, seed=args.seed, cv=not args.no_cv)
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -85,7 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check-config", cmd_check_config, "validate a config file")
     p.add_argument("file", nargs="?", help="config file to check")
     add("demo", cmd_demo, "replay a morning in three building groups (no tokens, no servers)")
-    add("parse", cmd_parse, "JSON lines in, one parse result per line out")
+    p = add("parse", cmd_parse, "JSON lines in, one parse result per line out")
+    p.add_argument("--staff", action="store_true", help="read staff replies (intent) instead of residents' messages")
+    p = sub.add_parser("train", help="train the understanding models from the labelled data")
+    p.add_argument("--data", help="labelled data directory with corpus/, staff/, blind/ (default: data/)")
+    p.add_argument("--out", help="residents' model file (default: the bundled one)")
+    p.add_argument("--staff-out", help="staff replies' model file (default: the bundled one)")
+    p.add_argument("--with-corrections", help="JSONL of staff corrections (griddesk corrections export)")
+    p.add_argument("--seed", type=int, default=20261126)
+    p.add_argument("--no-cv", action="store_true", help="skip cross-validation (faster)")
+    p.set_defaults(handler=cmd_train)
     p = add("console", cmd_console, "type as a resident or worker in a chat")
     p.add_argument("--chat", required=True, help="console chat id from the config, or 'private'")
     p.add_argument("--as", dest="as_person", required=True, help="who you are (a name)")
@@ -111,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"配置错误 / config error: {exc}", file=sys.stderr)
+        return 2
+    except ModelError as exc:
+        print(f"模型错误 / model error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,6 +3,10 @@
 The input is read as bytes and decoded line by line with ``errors="replace"``
 so one badly encoded line cannot stop a batch; every input line, blank or
 broken, gets exactly one output line.
+
+Residents' messages: ``{"is_request", "category", "urgency", "location",
+"confidence", "emergency_score"}``. With ``--staff``, staff replies:
+``{"intent", "confidence"}``.
 """
 
 from __future__ import annotations
@@ -11,24 +15,23 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
-from handlers.parsing import ParseContext, ParsedRequest, parse_message
+from handlers.parsing import ParseContext, Reading, read_message
+from handlers.parsing.staff_intent import read_staff_reply
 
-_NOT_A_REQUEST = '{"is_request": false, "category": null, "urgency": null, "location": {"building": null, "unit": null, "room": null, "landmark": null}}'
 _BATCH = 512
 
 
-def as_output(parsed: ParsedRequest | None) -> dict[str, Any]:
-    """The CLI's (and the corpus's) view of a parse result."""
-    if parsed is None:
-        return {"is_request": False, "category": None, "urgency": None,
-                "location": {"building": None, "unit": None, "room": None, "landmark": None}}
-    loc = parsed.location
+def as_output(reading: Reading) -> dict[str, Any]:
+    """The CLI's (and the corpus's) view of a reading."""
+    loc = reading.location
     return {
-        "is_request": True,
-        "category": parsed.category.value,
-        "urgency": parsed.urgency.value,
+        "is_request": reading.is_request,
+        "category": reading.category.value if reading.is_request else None,
+        "urgency": reading.urgency.value if reading.is_request else None,
         "location": {"building": loc.building, "unit": loc.unit, "room": loc.room,
                      "landmark": loc.landmark},
+        "confidence": round(reading.confidence, 3),
+        "emergency_score": round(reading.emergency_score, 3),
     }
 
 
@@ -45,7 +48,7 @@ def _lines(stdin: TextIO) -> Iterator[str]:
         yield line
 
 
-def parse_line(line: str, context_for_chat: Callable[[str | None], ParseContext]) -> str:
+def parse_line(line: str, context_for_chat: Callable[[str | None], ParseContext], staff: bool = False) -> str:
     line = line.strip("\r\n")
     if not line.strip():
         return _error("blank line")
@@ -58,19 +61,20 @@ def parse_line(line: str, context_for_chat: Callable[[str | None], ParseContext]
     chat = record.get("chat")
     chat_id = None if chat is None else str(chat)
     try:
-        parsed = parse_message(record["text"], context_for_chat(chat_id))
+        if staff:
+            said = read_staff_reply(record["text"])
+            return json.dumps({"intent": said.intent.value, "confidence": round(said.confidence, 3)})
+        reading = read_message(record["text"], context_for_chat(chat_id))
     except Exception as exc:  # one message must never stop the batch
         return _error(f"parser failed: {type(exc).__name__}")
-    if parsed is None:
-        return _NOT_A_REQUEST
-    return json.dumps(as_output(parsed), ensure_ascii=False)
+    return json.dumps(as_output(reading), ensure_ascii=False)
 
 
 def run_parse(stdin: TextIO, stdout: TextIO,
-              context_for_chat: Callable[[str | None], ParseContext]) -> int:
+              context_for_chat: Callable[[str | None], ParseContext], staff: bool = False) -> int:
     out: list[str] = []
     for line in _lines(stdin):
-        out.append(parse_line(line, context_for_chat))
+        out.append(parse_line(line, context_for_chat, staff))
         if len(out) >= _BATCH:
             stdout.write("\n".join(out) + "\n")
             out.clear()

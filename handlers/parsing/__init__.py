@@ -1,20 +1,22 @@
-"""Recognising residents' requests in free Chinese text.
+"""Understanding residents' requests and staff replies in free Chinese text.
 
-``parse_message`` is a pure function: text (plus what the chat tells us) in,
-``None`` (not a request) or a ``ParsedRequest`` out. Standard library only, so
-it loads in milliseconds and can run on every message of a busy group.
+``read_message`` gives the whole reading of a message (request or not, how
+sure, category, urgency, place); ``parse_message`` only the request, or
+``None``. A learned model decides what a message means; rules read the
+structure and guard against a missed emergency (``understanding`` says how).
+Standard library only: the trained weights are data read by a small scorer.
 
 Modules: ``normalize`` (width, traditional script, numerals), ``dialect``
 (Cantonese and regional words, voice-input slips, net shorthand → Mandarin),
-``location`` (building/unit/room/landmark, phone), ``intent`` (request or
-chatter), ``emergency`` (emergency and urgent words), ``danger`` (sentence
-shapes of danger: shut in, fire spreading, violence in progress …),
-``lexicon`` (category words), ``parser`` (the decision).
+``location`` (building/unit/room/landmark, phone), ``features`` and ``linear``
+(the model's tokens and scorer), ``understanding`` (the decision),
+``staff_intent`` (what staff mean), and the rule reader used as the safety net:
+``rules`` with ``intent``, ``emergency``, ``danger`` and ``lexicon``.
 """
 
 from __future__ import annotations
 
 from handlers.parsing.model import Location, ParseContext, ParsedRequest
-from handlers.parsing.parser import parse_message
+from handlers.parsing.understanding import Reading, parse_message, read_message
 
-__all__ = ["Location", "ParseContext", "ParsedRequest", "parse_message"]
+__all__ = ["Location", "ParseContext", "ParsedRequest", "Reading", "parse_message", "read_message"]

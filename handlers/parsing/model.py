@@ -35,3 +35,7 @@ class ParsedRequest:
     phone: str | None = None
     """A phone number written in the message; private, never echoed to a group."""
     emergency_kind: EmergencyKind | None = None
+    confidence: float = 1.0
+    """How sure the reading is that this is a request at all (0–1)."""
+    emergency_score: float = 0.0
+    """How likely it is an emergency (0–1); 1.0 when the rule safety net raised it."""

@@ -1,4 +1,9 @@
-"""The decision: not a request, or a request with category, urgency and place."""
+"""The rule reading of a message: the safety net under the learned model.
+
+Once the whole parser, tuned phrase by phrase; now it is asked one thing by
+``understanding``: does this message describe a danger now? It may raise an
+emergency the model missed; it never lowers anything the model read.
+"""
 
 from __future__ import annotations
 
@@ -104,7 +109,7 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     return not intent.scheduled_question(text)
 
 
-def parse_message(text: str, context: ParseContext | None = None) -> ParsedRequest | None:
+def parse_by_rules(text: str, context: ParseContext | None = None) -> ParsedRequest | None:
     if not isinstance(text, str):
         return None
     context = context or ParseContext()
