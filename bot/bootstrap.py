@@ -11,7 +11,8 @@ from bot.chart import render_digest_chart
 from bot.settings import Settings, parse_clock
 from handlers.categories import Urgency
 from handlers.desk import Desk, Parser
-from handlers.parsing import parse_message
+from handlers.parsing.staff_intent import default_staff_reader
+from handlers.parsing.understanding import default_understanding
 from schedules.policy import TicketTimers
 from schedules.quiet import QuietHours
 from schedules.sla import SlaPolicy
@@ -21,7 +22,11 @@ from storage.database import make_engine, upgrade
 RETURN_VISIT_AT = time(10, 0)
 
 
-def build_desk(settings: Settings, parse: Parser = parse_message) -> Desk:
+def build_desk(settings: Settings, parse: Parser | None = None) -> Desk:
+    """The core, with the bundled models loaded now: a missing or broken model file
+    stops the start with an error that names it."""
+    understanding = default_understanding()
+    staff_reader = default_staff_reader()
     calendar = WorkCalendar(ZoneInfo(settings.timezone), settings.work_periods())
     sla = SlaPolicy.from_config(
         {u.value: (s.acknowledge, s.resolve) for u, s in settings.sla.items()}, calendar
@@ -46,6 +51,8 @@ def build_desk(settings: Settings, parse: Parser = parse_message) -> Desk:
         timers=timers,
         quiet=quiet.deliver_at,
         chart=render_digest_chart,
+        read=understanding.read,
+        read_staff=staff_reader.read,
     )
 
 

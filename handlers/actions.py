@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from handlers import texts
+from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS, Urgency
 from handlers.commands import TicketCommand, Verb, code_mentioned
+from handlers.corrections import Fix, parse_correction
+from handlers.corrections import labels as labelled
 from handlers.directory import Role, Staff
-from handlers.intake import staff_buttons
+from handlers.intake import raise_to_emergency, route, staff_buttons
 from handlers.messages import Button
+from handlers.parsing import Location
 from handlers.tickets import InvalidTransition, Status, Ticket
 from handlers.turn import Turn
 
@@ -38,17 +42,14 @@ def is_reporter(turn: Turn, ticket: Ticket) -> bool:
     )
 
 
+MAX_CODE = 10**9
+
+
 def find_ticket(turn: Turn, code: int) -> Ticket | None:
-    """A short code means the ticket of the community the speaker belongs to."""
-    if turn.chat is not None and turn.chat.community:
-        communities = [turn.chat.community]
-    elif turn.staff is not None:
-        communities = turn.directory.communities_in_scope(turn.staff)
-    else:
-        communities = list(turn.directory.communities)
-    found = [t for c in communities if (t := turn.store.find_ticket(c, code)) is not None]
-    found.sort(key=lambda t: (t.is_open, t.created_at), reverse=True)
-    return found[0] if found else None
+    """Codes are unique in a deployment; absurd numbers find nothing."""
+    if not 0 < code < MAX_CODE:
+        return None
+    return turn.store.find_ticket_by_code(code)
 
 
 def run_command(turn: Turn, command: TicketCommand, ticket: Ticket) -> str:
@@ -59,24 +60,27 @@ def run_command(turn: Turn, command: TicketCommand, ticket: Ticket) -> str:
     if verb is Verb.WITHDRAW:
         return _withdraw(turn, ticket)
     if not is_responsible(turn, ticket):
-        turn.reply(texts.not_allowed())
+        turn.staff_reply(texts.not_allowed())
         return texts.not_allowed()
     assert turn.staff is not None
     try:
         return _STAFF_ACTIONS[verb](turn, turn.staff, ticket, command.argument)
     except InvalidTransition:
-        turn.reply(texts.not_possible(ticket), ticket)
+        turn.staff_reply(texts.not_possible(ticket), ticket)
         return texts.not_possible(ticket)
 
 
-def _acknowledge(turn: Turn, staff: Staff, ticket: Ticket, _: str) -> str:
-    if ticket.status is Status.ACKNOWLEDGED and ticket.assignee == staff.id:
-        turn.reply(texts.acknowledged_for_worker(ticket), ticket)
+def _acknowledge(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
+    if not ticket.awaiting_acknowledgement and ticket.acknowledged_at is not None \
+            and ticket.status is not Status.ESCALATED:
+        if note:
+            turn.record(ticket, ticket.note(staff.id, turn.now, "note", note))
+        turn.staff_reply(texts.acknowledged_for_worker(ticket), ticket)
         return "已接单"
     if staff.role is Role.GRID_WORKER:
         ticket.assignee = staff.id
-    turn.record(ticket, ticket.transition(Status.ACKNOWLEDGED, staff.id, turn.now))
-    turn.reply(texts.acknowledged_for_worker(ticket), ticket)
+    turn.record(ticket, ticket.transition(Status.ACKNOWLEDGED, staff.id, turn.now, note))
+    turn.staff_reply(texts.acknowledged_for_worker(ticket), ticket)
     turn.tell_ticket_chat(ticket, texts.acknowledged_for_group(ticket, staff.name))
     return "已接单"
 
@@ -86,14 +90,89 @@ def _resolve(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
     assert ticket.id is not None
     turn.tell_ticket_chat(ticket, texts.resolved_for_group(ticket, note))
     turn.tell_ticket_chat(ticket, texts.rating_request(ticket), rating_buttons(ticket.id))
-    turn.reply(texts.resolved_for_worker(ticket), ticket)
+    turn.staff_reply(texts.resolved_for_worker(ticket), ticket)
     return "已记为解决"
+
+
+def progress_note(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
+    """An update while not yet fixed; it also counts as taking the ticket on."""
+    if ticket.awaiting_acknowledgement:
+        return _acknowledge(turn, staff, ticket, note)
+    return _note(turn, staff, ticket, note)
+
+
+def dismiss(turn: Turn, staff: Staff, ticket: Ticket, not_a_request: bool) -> str:
+    """误报 / 不是诉求: closed, the resident told politely, not counted as resolved."""
+    turn.record(ticket, ticket.transition(Status.DISMISSED, staff.id, turn.now,
+                                          "不是诉求" if not_a_request else "误报"))
+    turn.tell_ticket_chat(ticket, texts.dismissed_for_group(ticket))
+    turn.staff_reply(texts.dismissed_for_staff(ticket), ticket)
+    if not_a_request:
+        _keep(turn, ticket, labelled(False), "not_a_request")
+    return texts.dismissed_for_staff(ticket)
+
+
+def _correct(turn: Turn, staff: Staff, ticket: Ticket, argument: str) -> str:
+    correction = parse_correction(argument)
+    if correction is None:
+        turn.staff_reply(texts.staff_private_help())
+        return texts.staff_private_help()
+    if correction.fix in (Fix.FALSE_ALARM, Fix.NOT_A_REQUEST):
+        return dismiss(turn, staff, ticket, correction.fix is Fix.NOT_A_REQUEST)
+    if correction.fix is Fix.FILE:
+        turn.staff_reply(texts.card_already_done(ticket.label), ticket)
+        return texts.card_already_done(ticket.label)
+    if correction.fix is Fix.CATEGORY and correction.category is not None:
+        turn.record(ticket, ticket.change_category(correction.category, staff.id, turn.now))
+        what = f"类别 {CATEGORY_LABELS[correction.category]}"
+    elif correction.fix is Fix.URGENCY and correction.urgency is not None:
+        what = f"紧急程度 {URGENCY_LABELS[correction.urgency]}"
+        if correction.urgency is Urgency.EMERGENCY and not ticket.is_emergency:
+            raise_to_emergency(turn, ticket, None, staff.id)
+        elif correction.urgency is not ticket.urgency:
+            turn.store.append_event(ticket.change_urgency(correction.urgency, staff.id, turn.now))
+            if turn.deadlines is not None:
+                ack_due, resolve_due = turn.deadlines(correction.urgency, ticket.created_at)
+                ticket.ack_due = ack_due if ticket.awaiting_acknowledgement else ticket.ack_due
+                ticket.resolve_due = resolve_due
+            turn.store.save_ticket(ticket)
+            turn.replan(ticket)
+    elif correction.fix is Fix.LOCATION and correction.location is not None:
+        what = "位置 " + _relocate(turn, staff, ticket, correction.location)
+    else:
+        turn.staff_reply(texts.staff_private_help())
+        return texts.staff_private_help()
+    _keep(turn, ticket, labelled(True, ticket.category, ticket.urgency,
+                                 Location(ticket.building, ticket.unit, ticket.room, ticket.landmark)),
+          correction.fix.value)
+    turn.staff_reply(texts.corrected_for_staff(ticket, what), ticket)
+    return texts.corrected_for_staff(ticket, what)
+
+
+def _relocate(turn: Turn, staff: Staff, ticket: Ticket, where: Location) -> str:
+    building = where.building or ticket.building
+    turn.record(ticket, ticket.relocate(building, where.unit, where.room, where.landmark, staff.id, turn.now))
+    grid = turn.directory.grid_of(ticket.community, building)
+    if grid is not None and grid != ticket.grid:
+        ticket.grid = grid
+        worker = route(turn.directory, ticket.community, grid)
+        if worker is not None and worker.id != ticket.assignee:
+            _transfer(turn, staff, ticket, worker.id)
+        else:
+            turn.store.save_ticket(ticket)
+    return texts.place(ticket, private=True)
+
+
+def _keep(turn: Turn, ticket: Ticket, labels: dict[str, object], fix: str) -> None:
+    from handlers.cards import keep
+
+    keep(turn, ticket.text, ticket.platform, ticket.chat_id, labels, fix, ticket.id)
 
 
 def _transfer(turn: Turn, staff: Staff, ticket: Ticket, name: str) -> str:
     target = turn.directory.staff_by_name(name)
     if target is None:
-        turn.reply(texts.unknown_staff(name))
+        turn.staff_reply(texts.unknown_staff(name))
         return texts.unknown_staff(name)
     ticket.assignee = target.id
     turn.record(ticket, ticket.transition(Status.TRANSFERRED, staff.id, turn.now, target.id))
@@ -105,7 +184,7 @@ def _transfer(turn: Turn, staff: Staff, ticket: Ticket, name: str) -> str:
         staff_buttons(ticket.id),
         prefer_platform=ticket.platform,
     )
-    turn.reply(texts.transferred_for_actor(ticket, target.name), ticket)
+    turn.staff_reply(texts.transferred_for_actor(ticket, target.name), ticket)
     return f"已转给{target.name}"
 
 
@@ -126,24 +205,25 @@ def escalate(turn: Turn, ticket: Ticket, actor: str, actor_name: str, reason: st
             ticket,
             prefer_platform=ticket.platform,
         )
+    turn.tell_ticket_chat(ticket, texts.escalated_for_group(ticket, ESCALATION_LEVELS[level]))
 
 
 def _escalate(turn: Turn, staff: Staff, ticket: Ticket, reason: str) -> str:
     escalate(turn, ticket, staff.id, staff.name, reason)
     level_name = ESCALATION_LEVELS[ticket.escalation_level]
-    turn.reply(texts.escalated_for_actor(ticket, level_name), ticket)
+    turn.staff_reply(texts.escalated_for_actor(ticket, level_name), ticket)
     return f"已上报{level_name}"
 
 
 def _note(turn: Turn, staff: Staff, ticket: Ticket, note: str) -> str:
     turn.record(ticket, ticket.note(staff.id, turn.now, "note", note))
-    turn.reply(texts.noted(ticket), ticket)
+    turn.staff_reply(texts.noted(ticket), ticket)
     return "已备注"
 
 
 def _visit(turn: Turn, staff: Staff, ticket: Ticket, result: str) -> str:
     turn.record(ticket, ticket.note(staff.id, turn.now, "return_visit", result))
-    turn.reply(texts.visit_recorded(ticket), ticket)
+    turn.staff_reply(texts.visit_recorded(ticket), ticket)
     return "回访已记录"
 
 
@@ -152,10 +232,10 @@ def _merge(turn: Turn, staff: Staff, ticket: Ticket, argument: str) -> str:
     code = code_mentioned(argument) or (int(argument) if argument.strip().isdigit() else None)
     target = find_ticket(turn, code) if code is not None else None
     if target is None or target.id == ticket.id or target.community != ticket.community:
-        turn.reply(texts.merge_target_unknown())
+        turn.staff_reply(texts.merge_target_unknown())
         return texts.merge_target_unknown()
     if not target.is_open:
-        turn.reply(texts.not_possible(target), target)
+        turn.staff_reply(texts.not_possible(target), target)
         return texts.not_possible(target)
     assert ticket.id is not None and target.id is not None
     turn.record(ticket, ticket.transition(Status.MERGED, staff.id, turn.now, target.label))
@@ -164,7 +244,7 @@ def _merge(turn: Turn, staff: Staff, ticket: Ticket, argument: str) -> str:
             target.households += 1
     turn.record(target, target.note(staff.id, turn.now, "merged_in", ticket.label))
     turn.tell_ticket_chat(ticket, texts.merged_for_group(ticket, target))
-    turn.reply(texts.merged_for_staff(ticket, target), target)
+    turn.staff_reply(texts.merged_for_staff(ticket, target), target)
     return texts.merged_for_staff(ticket, target)
 
 
@@ -176,6 +256,7 @@ _STAFF_ACTIONS = {
     Verb.NOTE: _note,
     Verb.VISIT: _visit,
     Verb.MERGE: _merge,
+    Verb.CORRECT: _correct,
 }
 
 
@@ -223,14 +304,16 @@ def _withdraw(turn: Turn, ticket: Ticket) -> str:
 
 
 def rate(turn: Turn, ticket: Ticket, rating: str) -> str:
-    """A reporter's 满意 / 基本满意 / 不满意; 不满意 reopens and tells the grid leader."""
+    """A reporter's 满意 / 基本满意 / 不满意, once per fix; 不满意 reopens and tells the
+    grid leader. A later answer or button press changes nothing."""
     if not is_reporter(turn, ticket):
         turn.reply(texts.not_reporter_rating())
         return texts.not_reporter_rating()
-    ticket.rating = rating
-    ticket.rated_at = turn.now
-    turn.store.append_event(ticket.note(turn.actor, turn.now, "rated", rating))
-    if rating == "dissatisfied" and ticket.status in (Status.RESOLVED, Status.CLOSED):
+    if not ticket.awaiting_rating:
+        turn.reply(texts.already_rated(ticket), ticket)
+        return texts.already_rated(ticket)
+    turn.store.append_event(ticket.rate(rating, turn.actor, turn.now))
+    if rating == "dissatisfied":
         if ticket.resolve_due is not None:  # a fresh resolution deadline of the same length
             ticket.resolve_due = turn.now + (ticket.resolve_due - ticket.created_at)
         turn.record(ticket, ticket.transition(Status.REOPENED, turn.actor, turn.now, "不满意"))
@@ -241,9 +324,6 @@ def rate(turn: Turn, ticket: Ticket, rating: str) -> str:
             if person is not None:
                 turn.tell_staff(person, texts.reopened_for_staff(ticket), ticket)
         return texts.rating_reopened(ticket)
-    if ticket.status is Status.RESOLVED:
-        turn.record(ticket, ticket.transition(Status.CLOSED, turn.actor, turn.now, rating))
-    else:
-        turn.store.save_ticket(ticket)
+    turn.record(ticket, ticket.transition(Status.CLOSED, turn.actor, turn.now, rating))
     turn.reply(texts.rating_thanks(ticket), ticket)
     return texts.rating_thanks(ticket)

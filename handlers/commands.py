@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from handlers.corrections import parse_correction
+
 
 class Verb(StrEnum):
     ACKNOWLEDGE = "ack"
@@ -22,6 +24,8 @@ class Verb(StrEnum):
     WITHDRAW = "withdraw"
     VISIT = "visit"
     MERGE = "merge"
+    CORRECT = "correct"
+    """误报, 不是诉求, 类别 燃气, 紧急, 位置 …: see ``handlers.corrections``."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +81,10 @@ _SLASH_VERBS = {
     "merge": Verb.MERGE,
 }
 
-_HASH = re.compile(r"^[#＃]\s*0*(\d{1,7})\s*[:：,，]?\s*(.*)$", re.S)
-_SLASH = re.compile(r"^/([a-z]+)(?:@\w+)?(?:\s+[#＃]?0*(\d{1,7}))?\s*(.*)$", re.S | re.I)
-_CODE_IN_TEXT = re.compile(r"[#＃]\s*0*(\d{1,7})")
+_HASH = re.compile(r"^[#＃]\s*0*(\d{1,30})\s*[:：,，]?\s*(.*)$", re.S)
+_SLASH = re.compile(r"^/([a-z]+)(?:@\w+)?(?:\s+[#＃]?0*(\d{1,30}))?\s*(.*)$", re.S | re.I)
+_CODE_IN_TEXT = re.compile(r"[#＃]\s*0*(\d{1,30})")
+_CODE_ONLY = re.compile(r"^[#＃]?\s*0*(\d{1,30})[\s。.!！]*$")
 _ACK_ONLY = re.compile(r"^(收到|好的|好|接单|ok|OK|Ok|明白|马上去|马上处理|这就去)[!！。.~～]*$")
 _CO_REPORT = re.compile(
     r"^(\+1|＋1|\+\+|同样|同上|我家也是|我家也一样|我们家也是|我家也|俺家也是|我也是|我们也是|这边也是|我们楼也是|一样)"
@@ -103,6 +108,8 @@ def parse_command(text: str) -> TicketCommand | None:
     text = text.strip()
     if m := _HASH.match(text):
         rest = m.group(2).strip()
+        if parse_correction(rest) is not None:
+            return TicketCommand(Verb.CORRECT, int(m.group(1)), rest)
         for word, verb in _WORD_VERBS:
             if rest.startswith(word):
                 return TicketCommand(verb, int(m.group(1)), rest[len(word):].strip(" :：,，"))
@@ -127,6 +134,12 @@ def parse_bare_command(text: str) -> TicketCommand | None:
     return None
 
 
+def code_only(text: str) -> int | None:
+    """"#3", "0003", "3": an answer naming a ticket."""
+    m = _CODE_ONLY.match(text.strip())
+    return int(m.group(1)) if m else None
+
+
 def code_mentioned(text: str) -> int | None:
     """The ticket code a quoted notification carries ("【新工单 #0042】…")."""
     m = _CODE_IN_TEXT.search(text)
@@ -137,10 +150,36 @@ def is_co_report(text: str) -> bool:
     return bool(_CO_REPORT.match(text.strip()))
 
 
+_RATING_LEAD = re.compile(r"^(非常满意|基本满意|不满意|不太满意|满意|还行|不满)")
+_THANKS = ("谢谢", "感谢", "多谢", "辛苦", "点赞", "好的", "👍", "🙏")
+
+
 def parse_rating(text: str) -> str | None:
-    return _RATINGS.get(text.strip().strip("!！。.~～ "))
+    """1 / 满意 / 基本满意 / 不满意, alone or followed by thanks ("满意,谢谢王芳");
+    不满意 followed by anything (what is still wrong) is still 不满意."""
+    text = text.strip().strip("!！。.~～ ")
+    exact = _RATINGS.get(text)
+    if exact is not None:
+        return exact
+    m = _RATING_LEAD.match(text)
+    if m is None:
+        return None
+    word = m.group(1)
+    if word in ("不满意", "不太满意", "不满"):
+        return "dissatisfied"
+    tail = text[m.end():].lstrip(" ,，。.!！~～、")
+    if tail and not tail.startswith(_THANKS):
+        return None
+    return _RATINGS.get(word, "satisfied")
 
 
-def is_digest_request(text: str) -> bool:
+def digest_request(text: str) -> str | None:
+    """"today" (日报: today so far), "yesterday" (昨日日报) or "weekly" (周报), or None."""
     t = text.strip().lower()
-    return t in {"日报", "/digest", "看日报", "今日日报", "周报", "/weekly"} or t.startswith("/digest@")
+    if t in {"日报", "/digest", "看日报", "今日日报", "今天日报"} or t.startswith("/digest@"):
+        return "today"
+    if t in {"昨日日报", "昨天日报", "昨天的日报", "/yesterday"}:
+        return "yesterday"
+    if t in {"周报", "/weekly", "本周周报", "看周报"} or t.startswith("/weekly@"):
+        return "weekly"
+    return None

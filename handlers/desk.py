@@ -1,38 +1,44 @@
 """The front desk: one entry point for every message and button press.
 
 ``Desk.handle_message`` decides, in this order: ignore the bot's own and
-redelivered messages, edits and attachments, explicit ticket commands, replies
-and quotes to a ticket message, ratings, co-reports ("+1"), and finally whether
-free text is a new request.
+redelivered messages; edits; photos and voice (added to the sender's fresh
+ticket, else a card); explicit ticket commands (#42 …, /resolve 42 …); what
+staff say in their own words (``staff_talk``); residents' ratings and co-reports
+("+1"); and finally what a resident's free text means: a ticket when the
+reading is sure, a card for a worker when it is not, nothing for chatter.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from handlers import texts
-from handlers.actions import find_ticket, is_reporter, is_responsible, rate, run_command
+from handlers.actions import dismiss, find_ticket, is_reporter, is_responsible, rate, run_command
+from handlers.cards import Card, CardStatus, file_card, ignore_card, offer_card
 from handlers.commands import (
     TicketCommand,
     Verb,
     code_mentioned,
+    digest_request,
     is_co_report,
-    is_digest_request,
-    parse_bare_command,
     parse_command,
     parse_rating,
 )
+from handlers.corrections import Correction, Fix
 from handlers.digest import Digest, format_digest, format_weekly
 from handlers.digest_build import build_digest, period, scope_for
-from handlers.directory import Directory, Staff
-from handlers.intake import Deadlines, add_co_reporter, submit_request
-from handlers.messages import ButtonPress, Inbound, MessageKind, Outbound
-from handlers.parsing import ParseContext, ParsedRequest, parse_message
+from handlers.directory import ChatKind, Directory, Staff
+from handlers.intake import Deadlines, add_co_reporter, staff_buttons, submit_request
+from handlers.messages import Button, ButtonPress, Inbound, MessageKind, Outbound
+from handlers.parsing import ParseContext, ParsedRequest, Reading, read_message
+from handlers.parsing.staff_intent import StaffReading, read_staff_reply
 from handlers.ports import TicketStore
+from handlers.staff_talk import Said, handle_staff_text
 from handlers.tickets import Ticket
 from handlers.timers import DueKind, TimerPolicy, carry_out
 from handlers.turn import QuietHours, Turn
@@ -43,8 +49,10 @@ CO_REPORT_WINDOW = timedelta(hours=2)
 ATTACHMENT_WINDOW = timedelta(minutes=10)
 _MENTION = re.compile(r"@\S{1,32}[\u2005\s]")
 _BUTTON_VERBS = {"ack": Verb.ACKNOWLEDGE, "resolve": Verb.RESOLVE, "escalate": Verb.ESCALATE}
+_RESIDENT_CHATS = (ChatKind.BUILDING, ChatKind.GRID)
 
 Parser = Callable[[str, ParseContext | None], ParsedRequest | None]
+Reader = Callable[[str, ParseContext | None], Reading]
 
 
 def storable(text: str) -> str:
@@ -66,18 +74,36 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub("", text + " ").strip()
 
 
+def reader_of(parse: Parser) -> Reader:
+    """A plain parser (request or None) as a reader that is always sure."""
+
+    def read(text: str, context: ParseContext | None = None) -> Reading:
+        parsed = parse(text, context)
+        if parsed is None:
+            from handlers.parsing.understanding import NOTHING
+
+            return NOTHING
+        return Reading(True, 1.0, 1.0 if parsed.emergency_kind else 0.0, parsed.category, parsed.urgency,
+                       parsed.location, parsed.phone, parsed.emergency_kind)
+
+    return read
+
+
 class Desk:
     def __init__(
         self,
         directory: Directory,
-        parse: Parser = parse_message,
+        parse: Parser | None = None,
         deadlines: Deadlines | None = None,
         timers: TimerPolicy | None = None,
         quiet: QuietHours | None = None,
         chart: Callable[[Digest], bytes] | None = None,
+        read: Reader = read_message,
+        read_staff: Callable[[str], StaffReading] = read_staff_reply,
     ) -> None:
         self.directory = directory
-        self.parse = parse
+        self.read = reader_of(parse) if parse is not None else read
+        self.read_staff = read_staff
         self.deadlines = deadlines
         self.timers = timers
         self.quiet = quiet
@@ -113,6 +139,7 @@ class Desk:
             message_id=message_id,
             timers=self.timers,
             quiet=self.quiet,
+            deadlines=self.deadlines,
         )
 
     # --- messages ------------------------------------------------------------
@@ -137,52 +164,59 @@ class Desk:
             self._text(turn, message)
         return turn.outbox
 
+    def _read_in_chat(self, text: str, platform: str, chat_id: str) -> Reading:
+        chat = self.directory.chat(platform, chat_id)
+        return self.read(text, self.parse_context(platform, chat_id, chat.topic if chat else None))
+
     def _text(self, turn: Turn, message: Inbound) -> None:
-        text = strip_mentions(message.text)
-        if not text:
+        said = strip_mentions(message.text)
+        if not said:
             return
-        command = parse_command(text)
+        text = unicodedata.normalize("NFKC", said)  # ＃４２　已解决，… reads as #42 已解决,…
         linked = self._linked_ticket(turn, message)
-        if command is None and linked is not None and turn.staff is not None:
-            command = parse_bare_command(text)
-        if command is None and turn.staff is not None and turn.is_private:
-            bare = parse_bare_command(text)
-            if bare is not None and bare.verb is Verb.ACKNOWLEDGE:
-                linked = turn.store.latest_awaiting_ack(turn.staff.id)
-                command = bare
+        command = parse_command(text)
         if command is not None:
             self._command(turn, command, linked)
             return
-        if turn.staff is not None and is_digest_request(text):
-            weekly = "周" in text or "weekly" in text
-            if not self._digest(turn, turn.staff, weekly):
-                turn.reply(texts.digest_not_for_you())
-            return
-        if turn.staff is None:
-            rating = parse_rating(text)
-            if rating is not None:
-                ticket = linked if linked is not None and is_reporter(turn, linked) else None
-                ticket = ticket or turn.store.awaiting_rating(turn.platform, turn.sender_id)
-                if ticket is not None:
-                    rate(turn, ticket, rating)
-                    return
-            if is_co_report(text):
-                ticket = linked or turn.store.latest_ticket_in_chat(
-                    turn.platform, turn.chat_id, turn.now - CO_REPORT_WINDOW
-                )
-                if ticket is not None and ticket.is_open and not turn.is_private:
-                    add_co_reporter(turn, ticket)
-                    return
         if turn.staff is not None:
-            if turn.is_private:
-                turn.reply(texts.staff_private_help())
+            wanted = digest_request(text)
+            if wanted is not None:
+                if not self._digest(turn, turn.staff, wanted):
+                    turn.reply(texts.digest_not_for_you())
+                return
+            card = self._linked_card(turn, message)
+            handle_staff_text(turn, Said(text, message, linked, card), self.read_staff, self._read_in_chat)
             return
-        parsed = self.parse(text, self.parse_context(turn.platform, turn.chat_id, turn.chat.topic if turn.chat else None))
-        if parsed is None:
-            if turn.is_private:
-                turn.reply(texts.private_help())
-            return
-        submit_request(turn, parsed, text, self.deadlines)
+        rating = parse_rating(text)
+        if rating is not None:
+            ticket = linked if linked is not None and is_reporter(turn, linked) else None
+            ticket = ticket or turn.store.awaiting_rating(turn.platform, turn.sender_id)
+            if ticket is not None:
+                rate(turn, ticket, rating)
+                return
+        if is_co_report(text):
+            ticket = linked or turn.store.latest_ticket_in_chat(
+                turn.platform, turn.chat_id, turn.now - CO_REPORT_WINDOW
+            )
+            if ticket is not None and ticket.is_open and not turn.is_private:
+                add_co_reporter(turn, ticket)
+                return
+        reading = self._read_in_chat(said, turn.platform, turn.chat_id)
+        request = reading.request
+        if reading.worth_a_ticket and request is not None:
+            submit_request(turn, request, said)
+        elif reading.worth_a_card and self._resident_chat(turn):
+            offer_card(turn, message, reading)
+        elif turn.is_private:
+            turn.reply(texts.private_help())
+
+    def _resident_chat(self, turn: Turn) -> bool:
+        return not turn.is_private and turn.chat is not None and turn.chat.kind in _RESIDENT_CHATS
+
+    def _linked_card(self, turn: Turn, message: Inbound) -> Card | None:
+        if not message.reply_to_message_id:
+            return None
+        return turn.store.card_for_message(turn.platform, turn.chat_id, message.reply_to_message_id)
 
     def _linked_ticket(self, turn: Turn, message: Inbound) -> Ticket | None:
         """The ticket a reply or a quote refers to, if any."""
@@ -203,10 +237,10 @@ class Desk:
         if command.code is not None:
             ticket = find_ticket(turn, command.code)
             if ticket is None:
-                turn.reply(texts.unknown_ticket(command.code))
+                turn.staff_reply(texts.unknown_ticket(command.code))
                 return
         if ticket is None:
-            turn.reply(texts.which_ticket())
+            turn.staff_reply(texts.which_ticket())
             return
         run_command(turn, command, ticket)
 
@@ -219,40 +253,76 @@ class Desk:
         turn.record(ticket, ticket.note(turn.actor, turn.now, "edited", previous))
 
     def _attachment(self, turn: Turn, message: Inbound) -> None:
+        """A photo or voice message belongs to the sender's fresh ticket; alone in a
+        residents' group it goes to a worker as a card (the bot cannot read it)."""
         ticket = turn.store.latest_ticket_reported_by(
             turn.platform, turn.sender_id, turn.chat_id, turn.now - ATTACHMENT_WINDOW
         )
         if ticket is not None:
             note = f"{message.kind.value}:{message.message_id}"
             turn.record(ticket, ticket.note(turn.actor, turn.now, "attachment", note))
+        elif turn.staff is None and self._resident_chat(turn) \
+                and message.kind in (MessageKind.IMAGE, MessageKind.VOICE):
+            offer_card(turn, message, None)
 
     # --- buttons -------------------------------------------------------------
     def handle_button(
         self, store: TicketStore, press: ButtonPress, now: datetime
     ) -> tuple[list[Outbound], str | None]:
-        """Returns what to send and a short notice for the person who pressed."""
+        """Returns what to send and a short notice for the person who pressed. A used
+        button is taken away (edited out of the message) so it cannot be used twice."""
         turn = self._turn(store, press.platform, press.chat_id, press.sender_id,
                           press.sender_name, False, now, None)
         turn.is_private = turn.chat is None
         parts = press.action.split(":")
         try:
-            ticket = store.get_ticket(int(parts[1]))
+            verb, number = parts[0], int(parts[1])
         except (IndexError, ValueError):
             return [], None
-        if ticket is None:
-            return [], "工单不存在"
-        if parts[0] == "rate" and len(parts) == 3:
-            if not is_reporter(turn, ticket):
-                return [], texts.not_reporter_rating()
-            notice = rate(turn, ticket, parts[2])
-            return turn.outbox, notice
-        verb = _BUTTON_VERBS.get(parts[0])
-        if verb is None:
-            return [], None
-        if not is_responsible(turn, ticket):
-            return [], texts.not_allowed()
-        notice = run_command(turn, TicketCommand(verb, None), ticket)
+        if verb in ("file", "ignore"):
+            notice, left = self._card_button(turn, verb, number)
+        else:
+            notice, left = self._ticket_button(turn, verb, parts, number)
+        if left is not None:
+            turn.outbox.append(Outbound(platform=press.platform, chat_id=press.chat_id, text="",
+                                        buttons=left, edit_buttons_of=press.message_id))
         return turn.outbox, notice
+
+    def _ticket_button(self, turn: Turn, verb: str, parts: list[str], ticket_id: int
+                       ) -> tuple[str | None, tuple[Button, ...] | None]:
+        ticket = turn.store.get_ticket(ticket_id)
+        if ticket is None:
+            return "工单不存在", ()
+        if verb == "rate" and len(parts) == 3:
+            if not is_reporter(turn, ticket):
+                return texts.not_reporter_rating(), None
+            return rate(turn, ticket, parts[2]), ()
+        if verb == "dismiss" or verb in _BUTTON_VERBS:
+            if turn.staff is None or not is_responsible(turn, ticket):
+                return texts.not_allowed(), None
+            if verb == "dismiss":
+                return dismiss(turn, turn.staff, ticket, not_a_request=False), ()
+            notice = run_command(turn, TicketCommand(_BUTTON_VERBS[verb], None), ticket)
+            if verb == "ack" and ticket.id is not None:
+                return notice, tuple(b for b in staff_buttons(ticket.id) if not b.action.startswith("ack:"))
+            return notice, ()
+        return None, None
+
+    def _card_button(self, turn: Turn, verb: str, card_id: int) -> tuple[str | None, tuple[Button, ...] | None]:
+        card = turn.store.get_card(card_id)
+        if card is None:
+            return None, ()
+        if turn.staff is None:
+            return texts.not_allowed(), None
+        if card.status is not CardStatus.PENDING:
+            filed = turn.store.get_ticket(card.ticket_id) if card.ticket_id else None
+            return texts.card_already_done(filed.label if filed else None), ()
+        if verb == "ignore":
+            ignore_card(turn, card)
+            return texts.card_ignored(), ()
+        reading = self._read_in_chat(card.text, card.platform, card.chat_id) if card.text else None
+        ticket = file_card(turn, card, Correction(Fix.FILE), reading)
+        return texts.card_filed(ticket), ()
 
     # --- time ----------------------------------------------------------------
     def handle_due(
@@ -268,11 +338,15 @@ class Desk:
         return turn.outbox
 
     # --- leaders' digest -------------------------------------------------------
-    def _digest(self, turn: Turn, leader: Staff, weekly: bool) -> bool:
+    def _digest(self, turn: Turn, leader: Staff, wanted: str) -> bool:
+        """"today" so far (日报 on demand), "yesterday" (昨日日报, the scheduled one), "weekly"."""
         scope = scope_for(leader, self.directory)
         if scope is None:
             return False
+        weekly = wanted == "weekly"
         start, end = period(turn.now, weekly)
+        if wanted == "today":
+            start, end = end, turn.now
         facts = turn.store.digest_facts(scope, start, end, turn.now)
         digest = build_digest(facts, scope, start, end, turn.now, self.directory)
         turn.reply((format_weekly if weekly else format_digest)(digest))
@@ -284,7 +358,7 @@ class Desk:
     def digest_for(self, store: TicketStore, leader: Staff, now: datetime, weekly: bool) -> list[Outbound]:
         """The scheduled digest, sent to the leader privately."""
         turn = self._turn(store, "", "", leader.id, leader.name, True, now, None)
-        if not self._digest(turn, leader, weekly) or not turn.outbox:
+        if not self._digest(turn, leader, "weekly" if weekly else "yesterday") or not turn.outbox:
             return []
         text, *images = turn.outbox
         turn.outbox = []

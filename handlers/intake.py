@@ -1,4 +1,10 @@
-"""Turning a recognised request into a ticket: route it, dedupe it, say so."""
+"""Turning a recognised request into a ticket: route it, join the same problem, say so.
+
+A report joins an open ticket only when it is the same problem (``duplicates``).
+An emergency never hides in an ordinary ticket: when it is the same problem the
+ticket is raised to an emergency, with the whole emergency path; otherwise it
+opens its own ticket.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,13 @@ from datetime import datetime, timedelta
 from handlers import texts
 from handlers.categories import EmergencyKind, Urgency
 from handlers.directory import Directory, Staff
+from handlers.duplicates import same_problem
 from handlers.messages import Button
 from handlers.parsing import ParsedRequest
-from handlers.tickets import Status, Ticket
+from handlers.tickets import Reporter, Status, Ticket
 from handlers.turn import Turn
 
 Deadlines = Callable[[Urgency, datetime], tuple[datetime | None, datetime | None]]
-
 
 
 def staff_buttons(ticket_id: int) -> tuple[Button, ...]:
@@ -43,39 +49,56 @@ def hotline_for(directory: Directory, kind: EmergencyKind | None) -> str:
     return hotlines.get(EmergencyKind.OTHER, texts.DEFAULT_HOTLINE)
 
 
-def community_for(turn: Turn, parsed: ParsedRequest) -> str:
+def community_for(turn: Turn, building: str | None) -> str:
     if turn.chat is not None and turn.chat.community:
         return turn.chat.community
-    building = parsed.location.building
     found = turn.directory.community_of_building(building) if building else None
     return found or next(iter(turn.directory.communities))
 
 
-def submit_request(
-    turn: Turn, parsed: ParsedRequest, text: str, deadlines: Deadlines | None
-) -> None:
-    directory, store, now = turn.directory, turn.store, turn.now
-    community = community_for(turn, parsed)
-    building = parsed.location.building
-    emergency = parsed.urgency is Urgency.EMERGENCY
-    window = timedelta(hours=directory.policy.duplicate_window_hours)
-    if building is not None:
-        similar = store.find_open_similar(community, building, parsed.category, now - window)
-        if similar is not None:
-            add_co_reporter(turn, similar)
-            return
+def household(turn: Turn, parsed: ParsedRequest, text: str, reporter: Reporter | None = None) -> Reporter:
+    """The reporter with their own place, phone and words (for the worker only)."""
+    who = reporter or turn.reporter
+    return Reporter(who.platform, who.user_id, who.name, who.chat_id, parsed.location.unit,
+                    parsed.location.room, parsed.phone, text[:500])
 
+
+def submit_request(turn: Turn, parsed: ParsedRequest, text: str, reporter: Reporter | None = None,
+                   source_message_id: str | None = None) -> Ticket:
+    """A request from ``turn``'s message (or, for 立案, from someone else's message)."""
+    store, now = turn.store, turn.now
+    building = parsed.location.building
+    community = community_for(turn, building)
+    emergency = parsed.urgency is Urgency.EMERGENCY
+    window = timedelta(hours=turn.directory.policy.duplicate_window_hours)
+    if building is not None:
+        for ticket in store.open_tickets_in_building(community, building, now - window):
+            if not same_problem(ticket, parsed, text):
+                continue
+            if emergency and not ticket.is_emergency:
+                raise_to_emergency(turn, ticket, parsed.emergency_kind, "system")
+            add_co_reporter(turn, ticket, household(turn, parsed, text, reporter))
+            return ticket
+    return open_ticket(turn, parsed, text, community, reporter, source_message_id)
+
+
+def open_ticket(turn: Turn, parsed: ParsedRequest, text: str, community: str,
+                reporter: Reporter | None = None, source_message_id: str | None = None) -> Ticket:
+    directory, store, now = turn.directory, turn.store, turn.now
+    building = parsed.location.building
     grid = directory.grid_of(community, building) or (turn.chat.grid if turn.chat else None)
     assignee = route(directory, community, grid)
+    who = household(turn, parsed, text, reporter)
+    source = source_message_id or turn.message_id or ""
     ticket = Ticket(
         community=community,
         category=parsed.category,
         urgency=parsed.urgency,
         text=text,
         platform=turn.platform,
-        chat_id=turn.chat_id,
-        source_message_id=turn.message_id or "",
-        reporter=turn.reporter,
+        chat_id=who.chat_id,
+        source_message_id=source,
+        reporter=who,
         created_at=now,
         building=building,
         unit=parsed.location.unit,
@@ -85,51 +108,84 @@ def submit_request(
         emergency_kind=parsed.emergency_kind,
         grid=grid,
     )
-    if deadlines is not None:
-        ticket.ack_due, ticket.resolve_due = deadlines(parsed.urgency, now)
+    if turn.deadlines is not None:
+        ticket.ack_due, ticket.resolve_due = turn.deadlines(parsed.urgency, now)
     store.add_ticket(ticket)
     assert ticket.id is not None
-    store.add_reporter(ticket.id, turn.reporter)
-    if turn.message_id:
-        store.link_message(turn.platform, turn.chat_id, turn.message_id, ticket.id)
+    store.add_reporter(ticket.id, who)
+    if source:
+        store.link_message(turn.platform, who.chat_id, source, ticket.id)
     store.append_event(ticket.note(turn.actor, now, "created", parsed.category.value))
     if assignee is not None:
         ticket.assignee = assignee.id
         turn.record(ticket, ticket.transition(Status.ASSIGNED, "system", now, assignee.id))
     else:
         turn.replan(ticket)
-
-    hotline = hotline_for(directory, parsed.emergency_kind) if emergency else None
-    expectation = directory.policy.ack_expectation.get(
-        parsed.urgency.value, texts.DEFAULT_EXPECTATION[parsed.urgency]
-    )
-    turn.reply(texts.receipt(ticket, assignee.name if assignee else None, expectation, hotline), ticket)
-    notification = texts.worker_notification(ticket, turn.sender_name, text)
+    receipt = texts.receipt(ticket, assignee.name if assignee else None, turn.expectation(ticket),
+                            hotline_for(directory, ticket.emergency_kind) if ticket.is_emergency else None)
+    turn.tell_ticket_chat(ticket, receipt)
+    notification = texts.worker_notification(ticket, who.name, text)
     if assignee is not None:
         turn.tell_staff(assignee, notification, ticket, staff_buttons(ticket.id))
-    alerted = {assignee.id} if assignee else set()
-    if emergency or assignee is None:
-        leaders = directory.grid_leaders(grid) if grid else []
-        leaders += directory.community_leaders(community)
-        for leader in leaders:
-            if leader.id not in alerted:
-                alerted.add(leader.id)
-                alert = texts.emergency_alert(ticket, assignee.name if assignee else None, hotline)
-                turn.tell_staff(leader, alert if emergency else notification, ticket, staff_buttons(ticket.id))
+    if ticket.is_emergency or assignee is None:
+        alert_leaders(turn, ticket, {assignee.id} if assignee else set(),
+                      None if ticket.is_emergency else notification)
+    return ticket
 
 
-def add_co_reporter(turn: Turn, ticket: Ticket) -> None:
-    """Another household reports the same problem: count it, don't open a new ticket."""
+def alert_leaders(turn: Turn, ticket: Ticket, already: set[str], text: str | None = None) -> None:
+    """The grid leader and the community leader, at once (quiet hours do not apply)."""
     assert ticket.id is not None
+    directory = turn.directory
+    leaders = directory.grid_leaders(ticket.grid) if ticket.grid else []
+    leaders += directory.community_leaders(ticket.community)
+    holder = directory.staff.get(ticket.assignee or "")
+    hotline = hotline_for(directory, ticket.emergency_kind)
+    for leader in leaders:
+        if leader.id not in already:
+            already.add(leader.id)
+            alert = text or texts.emergency_alert(ticket, holder.name if holder else None, hotline)
+            turn.tell_staff(leader, alert, ticket, staff_buttons(ticket.id))
+
+
+def raise_to_emergency(turn: Turn, ticket: Ticket, kind: EmergencyKind | None, actor: str) -> None:
+    """The whole emergency path for a ticket that turns out to be one: hotline advice
+    in the group, the worker and leaders alerted, the clock restarted."""
+    assert ticket.id is not None
+    turn.store.append_event(ticket.change_urgency(Urgency.EMERGENCY, actor, turn.now))
+    ticket.emergency_kind = kind or ticket.emergency_kind or EmergencyKind.OTHER
+    if turn.deadlines is not None:
+        ack_due, resolve_due = turn.deadlines(Urgency.EMERGENCY, turn.now)
+        if ticket.awaiting_acknowledgement:
+            ticket.ack_due = ack_due
+        ticket.resolve_due = resolve_due
+    turn.store.save_ticket(ticket)
+    turn.replan(ticket)
+    directory = turn.directory
+    holder = directory.staff.get(ticket.assignee or "")
+    hotline = hotline_for(directory, ticket.emergency_kind)
+    turn.tell_ticket_chat(ticket, texts.raised_for_group(ticket, holder.name if holder else None, hotline),
+                          reply_to=turn.message_id if turn.chat_id == ticket.chat_id else None)
+    if holder is not None:
+        turn.tell_staff(holder, texts.emergency_alert(ticket, holder.name, hotline), ticket,
+                        staff_buttons(ticket.id))
+    alert_leaders(turn, ticket, {holder.id} if holder else set())
+
+
+def add_co_reporter(turn: Turn, ticket: Ticket, who: Reporter | None = None) -> None:
+    """Another household reports the same problem: count it, tell the worker privately
+    who and where (their own words, room and phone), don't open a new ticket."""
+    assert ticket.id is not None
+    who = who or turn.reporter
     if turn.message_id:
         turn.store.link_message(turn.platform, turn.chat_id, turn.message_id, ticket.id)
-    if turn.store.add_reporter(ticket.id, turn.reporter):
+    if turn.store.add_reporter(ticket.id, who):
         ticket.households += 1
         turn.record(ticket, ticket.note(turn.actor, turn.now, "co_reported"))
         holder = turn.directory.staff.get(ticket.assignee or "")
         if holder is not None:
-            turn.tell_staff(holder, texts.households_update(ticket), ticket)
+            turn.tell_staff(holder, texts.households_update(ticket, who), ticket)
     receipt = texts.co_report_receipt(ticket)
-    if ticket.urgency is Urgency.EMERGENCY:
+    if ticket.is_emergency:
         receipt = f"⚠️ {hotline_for(turn.directory, ticket.emergency_kind)}\n{receipt}"
     turn.reply(receipt, ticket)

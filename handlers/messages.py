@@ -72,6 +72,11 @@ class Outbound:
     reply_to_message_id: str | None = None
     ticket_id: int | None = None
     """Set when replies to this message should be understood as about that ticket."""
+    card_id: int | None = None
+    """Likewise for a "可能的诉求" card sent to a worker."""
     image_png: bytes | None = None
     not_before: datetime | None = None
     """Hold until then (quiet hours); None means at once."""
+    edit_buttons_of: str | None = None
+    """Not a new message: replace the buttons of this earlier one with ``buttons``
+    (none left: remove them), once a button was used. Platforms without buttons skip it."""

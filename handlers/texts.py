@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS, Urgency
-from handlers.tickets import STATUS_LABELS, Ticket
+from handlers.tickets import STATUS_LABELS, Reporter, Ticket
 
 DEFAULT_HOTLINE = "如有生命危险请立即拨打120(急救)/119(火警)/110(报警)。"
 
@@ -43,11 +43,46 @@ def receipt(t: Ticket, worker_name: str | None, expectation: str, hotline: str |
     if hotline:
         return (
             f"⚠️ 紧急情况!{hotline}\n"
-            f"已登记 {t.label}({_category(t)}),已同时通知{who}、网格长和社区负责人。"
+            f"已登记 {t.label}({_category(t)}),已通知{who}、网格长和社区负责人,请保持电话畅通。"
         )
     return (
-        f"已收到,登记为 {t.label}({_category(t)})。由{who}负责,{expectation}回复。"
+        f"已收到,登记为 {t.label}({_category(t)})。由{who}负责,预计{expectation}回复。"
         f"查进度请发“{t.label} 进度”。"
+    )
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def _part_of_day(when: datetime) -> str:
+    if when.hour < 12:
+        return "上午"
+    if when.hour < 13:
+        return "中午"
+    if when.hour < 18:
+        return "下午"
+    return "晚上"
+
+
+def by_when(due: datetime, now: datetime) -> str:
+    """A deadline as a resident says it: 今天17:30前, 明天(周五)上午10:30前."""
+    days = (due.date() - now.date()).days
+    clock = f"{due:%H:%M}"
+    if days <= 0:
+        return f"今天{clock}前"
+    weekday = f"(周{_WEEKDAYS[due.weekday()]})"
+    if days == 1:
+        return f"明天{weekday}{_part_of_day(due)}{clock}前"
+    if days == 2:
+        return f"后天{weekday}{_part_of_day(due)}{clock}前"
+    return f"{due.month}月{due.day}日{weekday}{_part_of_day(due)}{clock}前"
+
+
+def raised_for_group(t: Ticket, worker_name: str | None, hotline: str) -> str:
+    who = f"网格员{worker_name}" if worker_name else "社区值班人员"
+    return (
+        f"⚠️ 紧急情况!{hotline}\n"
+        f"{t.label} 已升为紧急,已通知{who}、网格长和社区负责人,请保持电话畅通。"
     )
 
 
@@ -64,7 +99,7 @@ def worker_notification(t: Ticket, reporter_name: str, raw_text: str) -> str:
     ]
     if t.households > 1:
         lines.append(f"共{t.households}户反映")
-    lines.append(f"回复“收到”接单;办好后发“{t.label} 已解决 说明”;需上报发“{t.label} 上报 原因”。")
+    lines.append("回复这条消息说情况即可:“收到”接单,办好了说“已修好 换了灯泡”,不需要处理说“误报”,要上报说“上报 原因”。")
     return "\n".join(lines)
 
 
@@ -76,8 +111,15 @@ def emergency_alert(t: Ticket, worker_name: str | None, hotline: str | None) -> 
     )
 
 
-def households_update(t: Ticket) -> str:
-    return f"{t.label} 又有居民反映同一问题,现共{t.households}户。"
+def households_update(t: Ticket, who: Reporter) -> str:
+    lines = [f"{t.label} 又有一户反映同一问题,现共{t.households}户。"]
+    place_parts = [f"{t.building}号楼" if t.building else "", f"{who.unit}单元" if who.unit else "",
+                   f"{who.room}室" if who.room else ""]
+    lines.append(f"反映人:{who.name or '居民'}" + (f" 位置:{''.join(place_parts)}" if who.room or who.unit else "")
+                 + (f" 电话:{who.phone}" if who.phone else ""))
+    if who.text:
+        lines.append(f"原话:{who.text[:300]}")
+    return "\n".join(lines)
 
 
 def acknowledged_for_group(t: Ticket, worker_name: str) -> str:
@@ -85,7 +127,7 @@ def acknowledged_for_group(t: Ticket, worker_name: str) -> str:
 
 
 def acknowledged_for_worker(t: Ticket) -> str:
-    return f"已接单 {t.label}。办好后发“{t.label} 已解决 说明”。"
+    return f"已接单 {t.label}。办好后回复这条消息说一声即可,例如“灯换好了”。"
 
 
 def resolved_for_group(t: Ticket, note: str) -> str:
@@ -96,9 +138,12 @@ def resolved_for_group(t: Ticket, note: str) -> str:
 
 
 def rating_request(t: Ticket) -> str:
-    return (
-        f"{t.label} 已处理完毕,请您评价:回复 1 满意,2 基本满意,3 不满意。"
-    )
+    who = f"@{t.reporter.name} " if t.reporter.name else ""
+    return f"{who}{t.label} 已处理完毕,请您评价:回复 1 满意,2 基本满意,3 不满意。"
+
+
+def already_rated(t: Ticket) -> str:
+    return f"{t.label} 已评价,谢谢!"
 
 
 def resolved_for_worker(t: Ticket) -> str:
@@ -122,6 +167,10 @@ def escalated_for_leader(t: Ticket, by_name: str, reason: str, level_name: str) 
 
 def escalated_for_actor(t: Ticket, level_name: str) -> str:
     return f"{t.label} 已上报{level_name}。"
+
+
+def escalated_for_group(t: Ticket, level_name: str) -> str:
+    return f"{t.label} 已上报{level_name}协调处理。"
 
 
 def noted(t: Ticket) -> str:
@@ -199,8 +248,9 @@ def private_help() -> str:
 
 def staff_private_help() -> str:
     return (
-        "可用指令:#编号 收到 / 已解决 说明 / 转 姓名 / 上报 原因 / 备注 内容 / 进度;"
-        "或 /ack 42、/resolve 42 说明。"
+        "回复工单通知,直接说情况就行,例如“收到”“灯换好了”“去看了 没问题”。"
+        "也可以写编号:#42 已解决 说明 / 转 姓名 / 上报 原因 / 备注 内容 / 误报 / 不是诉求 / "
+        "类别 燃气 / 紧急 / 位置 5号楼2单元 / 进度;要日报发“日报”。"
     )
 
 
@@ -237,7 +287,8 @@ def return_visit_due(t: Ticket) -> str:
 
 
 def rating_reminder(t: Ticket) -> str:
-    return f"{t.label} 已处理完毕,还请反映人评价:回复 1 满意,2 基本满意,3 不满意。"
+    who = f"@{t.reporter.name} " if t.reporter.name else ""
+    return f"{who}{t.label} 已处理完毕,还请您评价:回复 1 满意,2 基本满意,3 不满意。"
 
 
 def digest_not_for_you() -> str:
@@ -254,3 +305,76 @@ def merged_for_staff(source: Ticket, target: Ticket) -> str:
 
 def merge_target_unknown() -> str:
     return "请写明并入哪个工单,例如“#43 合并 #42”。"
+
+
+# --- corrections and cards ---------------------------------------------------------------
+
+
+def dismissed_for_group(t: Ticket) -> str:
+    return f"{t.label} 经工作人员核实,不需要处理,已关闭。如果问题还在,请再发消息说明,谢谢!"
+
+
+def dismissed_for_staff(t: Ticket) -> str:
+    return f"{t.label} 已关闭(不需要处理),不计入解决率。"
+
+
+def corrected_for_staff(t: Ticket, what: str) -> str:
+    return f"{t.label} 已更正:{what}。"
+
+
+def card_for_worker(chat_name: str, sender: str, text: str, guess: str | None, reason: str) -> str:
+    lines = [f"【可能的诉求】{chat_name} · {sender or '居民'}"]
+    lines.append(f"{reason}:“{text[:300]}”" if text else reason)
+    if guess:
+        lines.append(f"看起来像:{guess}")
+    lines.append("回复“立案”登记为工单,回复“忽略”不处理。")
+    return "\n".join(lines)
+
+
+CARD_UNSURE = "机器人拿不准是不是诉求"
+CARD_VOICE = "居民发了一条语音"
+CARD_PHOTO = "居民发了一张图片,没有文字"
+
+
+def card_filed(t: Ticket) -> str:
+    return f"已立案 {t.label}。"
+
+
+def card_ignored() -> str:
+    return "已忽略,不登记。"
+
+
+def card_already_done(filed_label: str | None) -> str:
+    return f"这条已经处理过了({filed_label})。" if filed_label else "这条已经处理过了。"
+
+
+def message_not_found() -> str:
+    return "没有找到这条消息,请引用或回复居民的原消息,或写明工单编号,例如“#42 误报”。"
+
+
+def which_ticket_of(tickets: list[Ticket]) -> str:
+    lines = ["您说的是哪个工单?请回复编号:"]
+    for t in tickets[:6]:
+        lines.append(f"{t.label} {place(t, private=True)} {_category(t)}")
+    return "\n".join(lines)
+
+
+def what_did_you_mean(t: Ticket) -> str:
+    return (f"{t.label}({_category(t)} {place(t, private=True)}):没看明白您的意思。"
+            "请回复:1 已解决,2 已接单,3 不需要处理(误报),4 只记备注。")
+
+
+def noted_only(t: Ticket) -> str:
+    return f"{t.label} 已记下。"
+
+
+def transfer_to_whom(t: Ticket) -> str:
+    return f"{t.label} 要转给谁?请回复“{t.label} 转 姓名”。"
+
+
+def nothing_open() -> str:
+    return "您手上没有未办结的工单。要操作哪个工单,请写明编号,例如“#42 已解决”。"
+
+
+def staff_in_group_help() -> str:
+    return "要操作工单,请回复通知消息,或写明编号,例如“#42 已解决 换了灯泡”。"

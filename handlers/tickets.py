@@ -20,6 +20,8 @@ class Status(StrEnum):
     CLOSED = "closed"
     MERGED = "merged"
     WITHDRAWN = "withdrawn"
+    DISMISSED = "dismissed"
+    """Staff found no problem or no request (误报 / 不是诉求): closed, never counted as resolved."""
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -33,36 +35,39 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: "已办结",
     Status.MERGED: "已合并",
     Status.WITHDRAWN: "已撤销",
+    Status.DISMISSED: "经核实无需处理,已关闭",
 }
 
 _WORKING = {Status.ACKNOWLEDGED, Status.ESCALATED, Status.REOPENED}
 _WAITING = {Status.ASSIGNED, Status.TRANSFERRED}
 
 ALLOWED: dict[Status, frozenset[Status]] = {
-    Status.NEW: frozenset({Status.ASSIGNED, Status.MERGED, Status.WITHDRAWN}),
+    Status.NEW: frozenset({Status.ASSIGNED, Status.MERGED, Status.WITHDRAWN, Status.DISMISSED}),
     Status.ASSIGNED: frozenset(
         {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
-         Status.MERGED, Status.WITHDRAWN}
+         Status.MERGED, Status.WITHDRAWN, Status.DISMISSED}
     ),
     Status.TRANSFERRED: frozenset(
         {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
-         Status.MERGED, Status.WITHDRAWN}
+         Status.MERGED, Status.WITHDRAWN, Status.DISMISSED}
     ),
     Status.ACKNOWLEDGED: frozenset(
-        {Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED, Status.MERGED, Status.WITHDRAWN}
+        {Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED, Status.MERGED, Status.WITHDRAWN,
+         Status.DISMISSED}
     ),
     Status.ESCALATED: frozenset(
         {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
-         Status.WITHDRAWN}
+         Status.WITHDRAWN, Status.DISMISSED}
     ),
     Status.REOPENED: frozenset(
         {Status.ACKNOWLEDGED, Status.TRANSFERRED, Status.ESCALATED, Status.RESOLVED,
-         Status.WITHDRAWN}
+         Status.WITHDRAWN, Status.DISMISSED}
     ),
     Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
     Status.CLOSED: frozenset({Status.REOPENED}),
     Status.MERGED: frozenset(),
     Status.WITHDRAWN: frozenset(),
+    Status.DISMISSED: frozenset(),
 }
 
 OPEN_STATUSES = frozenset(_WORKING | _WAITING | {Status.NEW})
@@ -81,6 +86,12 @@ class Reporter:
     user_id: str
     name: str
     chat_id: str
+    unit: str | None = None
+    room: str | None = None
+    phone: str | None = None
+    """A household's own place and phone, for the worker only (never a group)."""
+    text: str = ""
+    """The household's own words."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,47 @@ class Ticket:
     @property
     def awaiting_acknowledgement(self) -> bool:
         return self.status in _WAITING
+
+    @property
+    def awaiting_rating(self) -> bool:
+        """Resolved and not rated since: a rating given before a reopening does not count."""
+        if self.status is not Status.RESOLVED:
+            return False
+        return self.rating is None or (
+            self.rated_at is not None and self.resolved_at is not None and self.rated_at < self.resolved_at)
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.urgency is Urgency.EMERGENCY
+
+    def change_urgency(self, urgency: Urgency, actor: str, now: datetime) -> TicketEvent:
+        """A staff correction (紧急 / 加急 / 一般) or a graver report of the same problem."""
+        previous = self.urgency
+        self.urgency = urgency
+        if urgency is not Urgency.EMERGENCY:
+            self.emergency_kind = None
+        return self.note(actor, now, "urgency", f"{previous.value}→{urgency.value}")
+
+    def change_category(self, category: Category, actor: str, now: datetime) -> TicketEvent:
+        previous = self.category
+        self.category = category
+        return self.note(actor, now, "category", f"{previous.value}→{category.value}")
+
+    def relocate(self, building: str | None, unit: str | None, room: str | None,
+                 landmark: str | None, actor: str, now: datetime) -> TicketEvent:
+        before = self.place_key()
+        self.building, self.unit, self.room, self.landmark = building, unit, room, landmark
+        return self.note(actor, now, "location", f"{before}→{self.place_key()}")
+
+    def place_key(self) -> str:
+        return "/".join(p or "-" for p in (self.building, self.unit, self.room, self.landmark))
+
+    def rate(self, rating: str, actor: str, now: datetime) -> TicketEvent:
+        """Record a rating; only a ticket awaiting one takes it (asked for, given once)."""
+        assert self.awaiting_rating, "rate only a ticket that awaits a rating"
+        self.rating = rating
+        self.rated_at = now
+        return self.note(actor, now, "rated", rating)
 
     def transition(
         self, target: Status, actor: str, now: datetime, note: str = "", action: str | None = None

@@ -55,7 +55,7 @@ def still_applies(ticket: Ticket, kind: DueKind) -> bool:
         return ticket.is_open
     if kind is DueKind.RETURN_VISIT:
         return ticket.status in (Status.RESOLVED, Status.CLOSED)
-    return ticket.status is Status.RESOLVED and ticket.rating is None
+    return ticket.awaiting_rating
 
 
 def carry_out(turn: Turn, ticket: Ticket, kind: DueKind) -> None:

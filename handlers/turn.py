@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from handlers import texts
 from handlers.categories import Urgency
 from handlers.directory import Chat, ChatKind, Directory, Staff
 from handlers.messages import Button, Outbound
@@ -21,6 +23,8 @@ TOPIC_PREFIX = "topic:"
 
 QuietHours = Callable[[datetime, Urgency], datetime]
 """When a ping about a ticket of that urgency may be delivered (quiet hours)."""
+Deadlines = Callable[[Urgency, datetime], tuple[datetime | None, datetime | None]]
+"""(acknowledge by, resolve by) for a ticket of that urgency created then (SLA)."""
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Turn:
     message_id: str | None = None
     timers: TimerPolicy | None = None
     quiet: QuietHours | None = None
+    deadlines: Deadlines | None = None
     deferrable: bool = False
     """Set for timer-driven turns: even group messages then respect quiet hours."""
     outbox: list[Outbound] = field(default_factory=list)
@@ -61,6 +66,16 @@ class Turn:
         if self.timers is not None and ticket.id is not None:
             self.store.replace_due(ticket.id, self.timers.plan(ticket))
 
+    def local(self, when: datetime) -> datetime:
+        return when.astimezone(ZoneInfo(self.directory.policy.timezone))
+
+    def expectation(self, ticket: Ticket) -> str:
+        """When the resident can expect an answer, in their terms ("今天17:30前")."""
+        if ticket.ack_due is not None:
+            return texts.by_when(self.local(ticket.ack_due), self.local(self.now))
+        return self.directory.policy.ack_expectation.get(
+            ticket.urgency.value, texts.DEFAULT_EXPECTATION[ticket.urgency])
+
     def _not_before(self, ticket: Ticket | None) -> datetime | None:
         if self.quiet is None or ticket is None:
             return None
@@ -81,21 +96,31 @@ class Turn:
         )
 
     def tell_ticket_chat(
-        self, ticket: Ticket, text: str, buttons: tuple[Button, ...] = ()
+        self, ticket: Ticket, text: str, buttons: tuple[Button, ...] = (), reply_to: str | None = None
     ) -> None:
-        """Say something where the ticket was reported, answering the original message."""
+        """Say something where the ticket was reported, answering the original message
+        (or ``reply_to``)."""
         self.outbox.append(
             Outbound(
                 platform=ticket.platform,
                 chat_id=ticket.chat_id,
                 text=text,
                 private=ticket.chat_id == ticket.reporter.user_id,
-                reply_to_message_id=ticket.source_message_id,
+                reply_to_message_id=reply_to or ticket.source_message_id or None,
                 ticket_id=ticket.id,
                 buttons=buttons,
                 not_before=self._not_before(ticket) if self.deferrable else None,
             )
         )
+
+    def staff_reply(self, text: str, ticket: Ticket | None = None, buttons: tuple[Button, ...] = ()) -> None:
+        """An answer meant for the staff member who spoke: here when private, privately
+        when they spoke in a residents' group (worker-only texts stay out of groups)."""
+        if self.is_private or self.staff is None or (
+                self.chat is not None and self.chat.kind in (ChatKind.COMMUNITY_STAFF, ChatKind.LEADERS)):
+            self.reply(text, ticket, buttons)
+        else:
+            self.tell_staff(self.staff, text, ticket, buttons)
 
     def tell_staff(
         self,
@@ -104,6 +129,7 @@ class Turn:
         ticket: Ticket | None = None,
         buttons: tuple[Button, ...] = (),
         prefer_platform: str | None = None,
+        card_id: int | None = None,
     ) -> None:
         """Privately where we can reach them, else in their community's staff chat."""
         prefer = prefer_platform or self.platform
@@ -116,6 +142,7 @@ class Turn:
                     text=text,
                     private=True,
                     ticket_id=ticket.id if ticket else None,
+                    card_id=card_id,
                     buttons=buttons,
                     not_before=self._not_before(ticket),
                 )
@@ -131,6 +158,7 @@ class Turn:
                         chat_id=address,
                         text=f"@{person.name} {text}",
                         ticket_id=ticket.id if ticket else None,
+                        card_id=card_id,
                         not_before=self._not_before(ticket),
                     )
                 )

@@ -54,7 +54,7 @@ class TicketTimers:
             ]
         if ticket.status in (Status.RESOLVED, Status.CLOSED) and ticket.resolved_at:
             items.append(Due(DueKind.RETURN_VISIT, self.next_visit(ticket.resolved_at)))
-        if ticket.status is Status.RESOLVED and ticket.resolved_at and ticket.rating is None:
+        if ticket.awaiting_rating and ticket.resolved_at:
             items += [
                 Due(DueKind.RATING_REMINDER, ticket.resolved_at + self.rating_reminder_after),
                 Due(DueKind.RATING_EXPIRED, ticket.resolved_at + self.rating_expires_after),

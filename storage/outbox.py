@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from handlers.messages import Button, Outbound
 from storage.database import insert_for
-from storage.tables import MessageLink, OutboxRow
+from storage.tables import CardLink, MessageLink, OutboxRow
 
 MAX_BACKOFF = timedelta(minutes=10)
 PATIENT_ATTEMPTS = 20
@@ -42,6 +42,8 @@ def enqueue(
             buttons=json.dumps([[b.label, b.action] for b in m.buttons], ensure_ascii=False),
             reply_to_message_id=m.reply_to_message_id,
             ticket_id=m.ticket_id,
+            card_id=m.card_id,
+            edit_buttons_of=m.edit_buttons_of,
             image_png=m.image_png,
             created_at=now,
             deliver_after=m.not_before if _held(m, now) else now + reserve,
@@ -66,7 +68,9 @@ def to_outbound(row: OutboxRow) -> Outbound:
         buttons=tuple(Button(label, action) for label, action in json.loads(row.buttons)),
         reply_to_message_id=row.reply_to_message_id,
         ticket_id=row.ticket_id,
+        card_id=row.card_id,
         image_png=row.image_png,
+        edit_buttons_of=row.edit_buttons_of,
     )
 
 
@@ -129,6 +133,17 @@ def mark_sent(session: Session, sent: list[tuple[OutboxRow, str]], now: datetime
             insert_for(session, MessageLink).on_conflict_do_nothing(
                 index_elements=["platform", "chat_id", "message_id"]),
             links,
+        )
+    card_links = [
+        {"platform": row.platform, "chat_id": row.chat_id, "message_id": message_id, "card_id": row.card_id}
+        for row, message_id in sent
+        if row.card_id is not None and message_id
+    ]
+    if card_links:
+        session.execute(
+            insert_for(session, CardLink).on_conflict_do_nothing(
+                index_elements=["platform", "chat_id", "message_id"]),
+            card_links,
         )
 
 

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
+from handlers.cards import Card, CardStatus
 from handlers.categories import Category, EmergencyKind, Urgency
+from handlers.corrections import LabelledExample
 from handlers.digest_build import DigestFacts, DigestScope
-from handlers.messages import Inbound
+from handlers.messages import Inbound, MessageKind
+from handlers.staff_talk import PendingQuestion
 from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
 from handlers.timers import Due
 from storage import digest, due
 from storage.database import insert_for
 from storage.tables import (
+    CODE_SPACE,
+    CardLink,
+    CardRow,
     DueItemRow,
     InboundMessage,
+    LabelledExampleRow,
     MessageLink,
+    PendingQuestionRow,
     ReporterRow,
     TicketCounter,
     TicketEventRow,
@@ -62,6 +71,30 @@ def to_ticket(row: TicketRow) -> Ticket:
         resolution=row.resolution,
         rating=row.rating,
         rated_at=row.rated_at,
+    )
+
+
+def _card_values(c: Card) -> dict[str, Any]:
+    return {
+        "platform": c.platform, "chat_id": c.chat_id[:128], "message_id": c.message_id[:128],
+        "sender_id": c.sender_id[:128], "sender_name": c.sender_name[:128], "kind": c.kind,
+        "text": c.text[:MAX_STORED_TEXT], "reason": c.reason[:64], "community": c.community, "grid": c.grid,
+        "assignee": c.assignee, "category": c.category.value if c.category else None,
+        "urgency": c.urgency.value if c.urgency else None, "confidence": c.confidence,
+        "status": c.status.value, "ticket_id": c.ticket_id, "decided_by": c.decided_by,
+        "created_at": c.created_at, "decided_at": c.decided_at,
+    }
+
+
+def _to_card(row: CardRow) -> Card:
+    return Card(
+        id=row.id, platform=row.platform, chat_id=row.chat_id, message_id=row.message_id,
+        sender_id=row.sender_id, sender_name=row.sender_name, kind=row.kind, text=row.text,
+        reason=row.reason, community=row.community, grid=row.grid, assignee=row.assignee,
+        category=Category(row.category) if row.category else None,
+        urgency=Urgency(row.urgency) if row.urgency else None, confidence=row.confidence,
+        status=CardStatus(row.status), ticket_id=row.ticket_id, decided_by=row.decided_by,
+        created_at=row.created_at, decided_at=row.decided_at,
     )
 
 
@@ -138,10 +171,11 @@ class SqlTicketStore:
             "sent_at": message.sent_at,
         })
 
-    def _next_code(self, community: str) -> int:
+    def _next_code(self) -> int:
+        """One code space for the deployment, so "#42" means one ticket everywhere."""
         statement = (
             insert_for(self.session, TicketCounter)
-            .values(community=community, last_code=1)
+            .values(community=CODE_SPACE, last_code=1)
             .on_conflict_do_update(
                 index_elements=["community"],
                 set_={"last_code": TicketCounter.last_code + 1},  # type: ignore[operator]
@@ -151,7 +185,7 @@ class SqlTicketStore:
         return int(self.session.execute(statement).scalar_one())
 
     def add_ticket(self, ticket: Ticket) -> Ticket:
-        code = self._next_code(ticket.community)
+        code = self._next_code()
         row = TicketRow(code=code, **_row_values(ticket))
         self.session.add(row)
         self.session.flush()
@@ -199,16 +233,94 @@ class SqlTicketStore:
     def find_ticket(self, community: str, code: int) -> Ticket | None:
         return self._first(TicketRow.community == community, TicketRow.code == code)
 
-    def find_open_similar(
-        self, community: str, building: str, category: Category, since: datetime
-    ) -> Ticket | None:
-        return self._first(
+    def find_ticket_by_code(self, code: int) -> Ticket | None:
+        return self._first(TicketRow.code == code)
+
+    def _all(self, *conditions: Any, limit: int = 50) -> list[Ticket]:
+        statement = (
+            select(TicketRow).where(and_(*conditions)).order_by(TicketRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+        )
+        return [to_ticket(row) for row in self.session.execute(statement).scalars()]
+
+    def open_tickets_in_building(self, community: str, building: str, since: datetime) -> list[Ticket]:
+        return self._all(
             TicketRow.community == community,
             TicketRow.building == building,
-            TicketRow.category == category.value,
             TicketRow.status.in_(_OPEN),  # type: ignore[attr-defined]
             TicketRow.created_at >= since,  # type: ignore[operator]
         )
+
+    def open_tickets_of(self, staff_id: str) -> list[Ticket]:
+        return self._all(TicketRow.assignee == staff_id, TicketRow.status.in_(_OPEN))  # type: ignore[attr-defined]
+
+    def inbound(self, platform: str, chat_id: str, message_id: str) -> Inbound | None:
+        row = self.session.execute(
+            select(InboundMessage).where(InboundMessage.platform == platform, InboundMessage.chat_id == chat_id,
+                                         InboundMessage.message_id == message_id)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return Inbound(platform=row.platform, chat_id=row.chat_id, message_id=row.message_id,
+                       sender_id=row.sender_id, sender_name=row.sender_name, text=row.text,
+                       sent_at=row.sent_at, kind=MessageKind(row.kind) if row.kind in MessageKind._value2member_map_
+                       else MessageKind.OTHER)
+
+    # --- cards -------------------------------------------------------------------------
+    def add_card(self, card: Card) -> Card:
+        row = CardRow(**_card_values(card))
+        self.session.add(row)
+        self.session.flush()
+        card.id = row.id
+        return card
+
+    def get_card(self, card_id: int) -> Card | None:
+        row = self.session.get(CardRow, card_id)
+        return _to_card(row) if row else None
+
+    def save_card(self, card: Card) -> None:
+        row = self.session.get(CardRow, card.id)
+        assert row is not None
+        for key, value in _card_values(card).items():
+            setattr(row, key, value)
+        self.session.add(row)
+
+    def card_for_message(self, platform: str, chat_id: str, message_id: str) -> Card | None:
+        link = self.session.get(CardLink, (platform, chat_id, message_id))
+        if link is not None:
+            return self.get_card(link.card_id)
+        row = self.session.execute(
+            select(CardRow).where(CardRow.platform == platform, CardRow.chat_id == chat_id,
+                                  CardRow.message_id == message_id)
+        ).scalar_one_or_none()
+        return _to_card(row) if row else None
+
+    def pending_cards_of(self, staff_id: str) -> list[Card]:
+        rows = self.session.execute(
+            select(CardRow).where(CardRow.assignee == staff_id, CardRow.status == CardStatus.PENDING.value)
+            .order_by(CardRow.id.desc()).limit(20)  # type: ignore[union-attr]
+        ).scalars()
+        return [_to_card(r) for r in rows]
+
+    # --- corrections and questions -------------------------------------------------------
+    def add_labelled_example(self, example: LabelledExample) -> None:
+        self.session.add(LabelledExampleRow(
+            text=example.text[:MAX_STORED_TEXT], platform=example.platform, chat_id=example.chat_id,
+            labels=json.dumps(example.labels, ensure_ascii=False), fix=example.fix,
+            corrected=json.dumps(example.corrected), staff_id=example.staff_id,
+            ticket_id=example.ticket_id, at=example.at))
+
+    def set_pending(self, question: PendingQuestion) -> None:
+        self.session.merge(PendingQuestionRow(
+            staff_id=question.staff_id, intent=question.intent, note=question.note[:2000],
+            ticket_ids=json.dumps(list(question.ticket_ids)), asked_at=question.asked_at))
+
+    def take_pending(self, staff_id: str) -> PendingQuestion | None:
+        row = self.session.get(PendingQuestionRow, staff_id)
+        if row is None:
+            return None
+        self.session.delete(row)
+        return PendingQuestion(row.staff_id, row.intent, row.note, tuple(json.loads(row.ticket_ids)),
+                               row.asked_at)
 
     def latest_ticket_in_chat(self, platform: str, chat_id: str, since: datetime) -> Ticket | None:
         return self._first(
@@ -234,13 +346,17 @@ class SqlTicketStore:
             "user_id": reporter.user_id,
             "name": reporter.name[:128],
             "chat_id": reporter.chat_id,
+            "unit": reporter.unit,
+            "room": reporter.room,
+            "phone": reporter.phone,
+            "text": reporter.text[:2000],
         })
 
     def reporters(self, ticket_id: int) -> list[Reporter]:
         rows = self.session.execute(
             select(ReporterRow).where(ReporterRow.ticket_id == ticket_id).order_by(ReporterRow.id)  # type: ignore[arg-type]
         ).scalars()
-        return [Reporter(r.platform, r.user_id, r.name, r.chat_id) for r in rows]
+        return [Reporter(r.platform, r.user_id, r.name, r.chat_id, r.unit, r.room, r.phone, r.text) for r in rows]
 
     def link_message(self, platform: str, chat_id: str, message_id: str, ticket_id: int) -> None:
         self._insert_once(_LINK_TABLE, ("platform", "chat_id", "message_id"), {
@@ -251,12 +367,6 @@ class SqlTicketStore:
         link = self.session.get(MessageLink, (platform, chat_id, message_id))
         return link.ticket_id if link else None
 
-    def latest_awaiting_ack(self, staff_id: str) -> Ticket | None:
-        return self._first(
-            TicketRow.assignee == staff_id,
-            TicketRow.status.in_([Status.ASSIGNED.value, Status.TRANSFERRED.value]),  # type: ignore[attr-defined]
-        )
-
     def awaiting_rating(self, platform: str, user_id: str) -> Ticket | None:
         statement = (
             select(TicketRow)
@@ -265,7 +375,7 @@ class SqlTicketStore:
                 ReporterRow.platform == platform,
                 ReporterRow.user_id == user_id,
                 TicketRow.status == Status.RESOLVED.value,
-                TicketRow.rating.is_(None),  # type: ignore[union-attr]
+                or_(TicketRow.rating.is_(None), TicketRow.rated_at < TicketRow.resolved_at),  # type: ignore[union-attr,operator]
             )
             .order_by(TicketRow.resolved_at.desc())  # type: ignore[union-attr]
             .limit(1)

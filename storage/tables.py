@@ -52,10 +52,16 @@ class InboundMessage(SQLModel, table=True):
 
 
 class TicketCounter(SQLModel, table=True):
+    """Ticket codes. One row, keyed ``CODE_SPACE``, for the whole deployment; rows
+    keyed by community are from the days when codes restarted per community."""
+
     __tablename__ = "ticket_counter"
 
     community: str = Field(primary_key=True, max_length=32)
     last_code: int = 0
+
+
+CODE_SPACE = "*"
 
 
 class TicketRow(SQLModel, table=True):
@@ -129,6 +135,10 @@ class ReporterRow(SQLModel, table=True):
     user_id: str = Field(max_length=128)
     name: str = Field(default="", max_length=128)
     chat_id: str = Field(max_length=128)
+    unit: str | None = Field(default=None, max_length=16)
+    room: str | None = Field(default=None, max_length=16)
+    phone: str | None = Field(default=None, max_length=32)
+    text: str = ""
 
 
 class MessageLink(SQLModel, table=True):
@@ -156,6 +166,8 @@ class OutboxRow(SQLModel, table=True):
     buttons: str = "[]"
     reply_to_message_id: str | None = Field(default=None, max_length=128)
     ticket_id: int | None = None
+    card_id: int | None = None
+    edit_buttons_of: str | None = Field(default=None, max_length=128)
     image_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     deliver_after: datetime = Field(sa_column=_ts(nullable=False))
@@ -201,3 +213,75 @@ class ChatAlias(SQLModel, table=True):
     platform: str = Field(primary_key=True, max_length=16)
     chat_id: str = Field(primary_key=True, max_length=128)
     configured_chat_id: str = Field(max_length=128)
+
+
+class CardRow(SQLModel, table=True):
+    """A message the bot was not sure about, shown to a worker ("可能的诉求")."""
+
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", "message_id"),
+        Index("ix_card_assignee_status", "assignee", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    message_id: str = Field(max_length=128)
+    sender_id: str = Field(max_length=128)
+    sender_name: str = Field(default="", max_length=128)
+    kind: str = Field(default="text", max_length=16)
+    text: str = ""
+    reason: str = Field(default="", max_length=64)
+    community: str = Field(max_length=32)
+    grid: str | None = Field(default=None, max_length=32)
+    assignee: str | None = Field(default=None, max_length=64)
+    category: str | None = Field(default=None, max_length=32)
+    urgency: str | None = Field(default=None, max_length=16)
+    confidence: float = 0.0
+    status: str = Field(default="pending", max_length=16)
+    ticket_id: int | None = None
+    decided_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+    decided_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class CardLink(SQLModel, table=True):
+    """A notification message that carried a card: a reply to it is about the card."""
+
+    __tablename__ = "card_link"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    chat_id: str = Field(primary_key=True, max_length=128)
+    message_id: str = Field(primary_key=True, max_length=128)
+    card_id: int = Field(foreign_key="card.id")
+
+
+class LabelledExampleRow(SQLModel, table=True):
+    """A staff correction kept as a training example (``griddesk corrections export``)."""
+
+    __tablename__ = "labelled_example"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = ""
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    labels: str = "{}"
+    """JSON: is_request, category, urgency, location."""
+    fix: str = Field(max_length=32)
+    corrected: str = "[]"
+    staff_id: str = Field(max_length=64)
+    ticket_id: int | None = None
+    at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+
+
+class PendingQuestionRow(SQLModel, table=True):
+    """What the bot asked a staff member and waits for ("哪个工单?")."""
+
+    __tablename__ = "pending_question"
+
+    staff_id: str = Field(primary_key=True, max_length=64)
+    intent: str = Field(default="", max_length=32)
+    note: str = ""
+    ticket_ids: str = "[]"
+    asked_at: datetime = Field(sa_column=_ts(nullable=False))

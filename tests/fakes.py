@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from handlers.categories import Category
+from handlers.cards import Card, CardStatus
+from handlers.corrections import LabelledExample
 from handlers.messages import Inbound
-from handlers.tickets import OPEN_STATUSES, Reporter, Status, Ticket, TicketEvent
+from handlers.staff_talk import PendingQuestion
+from handlers.tickets import OPEN_STATUSES, Reporter, Ticket, TicketEvent
 
 
 class InMemoryTicketStore:
@@ -15,7 +17,7 @@ class InMemoryTicketStore:
     so that, as with a database, only ``save_ticket`` changes what is stored."""
 
     def __init__(self) -> None:
-        self.inbound: dict[tuple[str, str, str], Inbound] = {}
+        self.inbound_messages: dict[tuple[str, str, str], Inbound] = {}
         self.tickets: dict[int, Ticket] = {}
         self.event_log: list[TicketEvent] = []
         self._reporters: dict[int, list[Reporter]] = {}
@@ -23,18 +25,21 @@ class InMemoryTicketStore:
         self._counters: dict[str, int] = {}
         self.due: dict[tuple[int, str, datetime], bool] = {}
         """(ticket, kind, at) → done?"""
+        self.cards: dict[int, Card] = {}
+        self.card_links: dict[tuple[str, str, str], int] = {}
+        self.examples: list[LabelledExample] = []
+        self.pending: dict[str, PendingQuestion] = {}
 
     def record_inbound(self, message: Inbound) -> bool:
         key = (message.platform, message.chat_id, message.message_id)
-        if key in self.inbound:
+        if key in self.inbound_messages:
             return False
-        self.inbound[key] = message
+        self.inbound_messages[key] = message
         return True
 
     def add_ticket(self, ticket: Ticket) -> Ticket:
-        self._counters[ticket.community] = self._counters.get(ticket.community, 0) + 1
         ticket.id = len(self.tickets) + 1
-        ticket.code = self._counters[ticket.community]
+        ticket.code = ticket.id
         self.tickets[ticket.id] = copy.deepcopy(ticket)
         return ticket
 
@@ -56,16 +61,56 @@ class InMemoryTicketStore:
     def find_ticket(self, community: str, code: int) -> Ticket | None:
         return self._latest(lambda t: t.community == community and t.code == code)
 
-    def find_open_similar(
-        self, community: str, building: str, category: Category, since: datetime
-    ) -> Ticket | None:
-        return self._latest(
-            lambda t: t.community == community
-            and t.building == building
-            and t.category == category
-            and t.status in OPEN_STATUSES
-            and t.created_at >= since
-        )
+    def find_ticket_by_code(self, code: int) -> Ticket | None:
+        return self._latest(lambda t: t.code == code)
+
+    def _all(self, predicate) -> list[Ticket]:  # type: ignore[no-untyped-def]
+        found = [copy.deepcopy(t) for t in self.tickets.values() if predicate(t)]
+        return sorted(found, key=lambda t: t.id or 0, reverse=True)
+
+    def open_tickets_in_building(self, community: str, building: str, since: datetime) -> list[Ticket]:
+        return self._all(lambda t: t.community == community and t.building == building
+                         and t.status in OPEN_STATUSES and t.created_at >= since)
+
+    def open_tickets_of(self, staff_id: str) -> list[Ticket]:
+        return self._all(lambda t: t.assignee == staff_id and t.status in OPEN_STATUSES)
+
+    def inbound(self, platform: str, chat_id: str, message_id: str) -> Inbound | None:
+        return self.inbound_messages.get((platform, chat_id, message_id))
+
+    def add_card(self, card: Card) -> Card:
+        card.id = len(self.cards) + 1
+        self.cards[card.id] = copy.deepcopy(card)
+        self.card_links[(card.platform, card.chat_id, card.message_id)] = card.id
+        return card
+
+    def get_card(self, card_id: int) -> Card | None:
+        card = self.cards.get(card_id)
+        return copy.deepcopy(card) if card else None
+
+    def save_card(self, card: Card) -> None:
+        assert card.id in self.cards
+        self.cards[card.id] = copy.deepcopy(card)
+
+    def card_for_message(self, platform: str, chat_id: str, message_id: str) -> Card | None:
+        card_id = self.card_links.get((platform, chat_id, message_id))
+        return self.get_card(card_id) if card_id else None
+
+    def link_card(self, platform: str, chat_id: str, message_id: str, card_id: int) -> None:
+        self.card_links.setdefault((platform, chat_id, message_id), card_id)
+
+    def pending_cards_of(self, staff_id: str) -> list[Card]:
+        return [copy.deepcopy(c) for c in self.cards.values()
+                if c.assignee == staff_id and c.status is CardStatus.PENDING]
+
+    def add_labelled_example(self, example: LabelledExample) -> None:
+        self.examples.append(example)
+
+    def set_pending(self, question: PendingQuestion) -> None:
+        self.pending[question.staff_id] = question
+
+    def take_pending(self, staff_id: str) -> PendingQuestion | None:
+        return self.pending.pop(staff_id, None)
 
     def latest_ticket_in_chat(self, platform: str, chat_id: str, since: datetime) -> Ticket | None:
         return self._latest(
@@ -98,15 +143,9 @@ class InMemoryTicketStore:
     def ticket_for_message(self, platform: str, chat_id: str, message_id: str) -> int | None:
         return self.links.get((platform, chat_id, message_id))
 
-    def latest_awaiting_ack(self, staff_id: str) -> Ticket | None:
-        return self._latest(
-            lambda t: t.assignee == staff_id and t.status in (Status.ASSIGNED, Status.TRANSFERRED)
-        )
-
     def awaiting_rating(self, platform: str, user_id: str) -> Ticket | None:
         return self._latest(
-            lambda t: t.status is Status.RESOLVED
-            and t.rating is None
+            lambda t: t.awaiting_rating
             and any(r.platform == platform and r.user_id == user_id
                     for r in self._reporters.get(t.id or 0, []))
         )

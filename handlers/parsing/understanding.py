@@ -11,10 +11,14 @@ This is the one place where the model and the rules meet. The decision:
 4. **An emergency** when P(emergency) ≥ ``EMERGENCY_AT``; the threshold is set
    low on purpose, because a false alarm costs a phone call and a missed one can
    cost a life. An emergency is always a request.
-5. **The safety net.** When the rule reader (``rules.parse_by_rules``) sees a
-   danger now, the reading becomes an emergency request whatever the model
-   said. The rules only ever raise: they cannot make a request chatter, lower an
-   urgency or change a category the model is sure of.
+5. **The safety net.** When the model reads a request and the rule reader
+   (``rules.parse_by_rules``) sees a danger now in it, the request is an
+   emergency whatever urgency the model gave it. The rules only ever raise: they
+   cannot make a request chatter, lower an urgency or change a category the model
+   is sure of. They do not turn what the model reads as chatter (a fire-drill
+   notice, a first-aid article, last week's incident) into an emergency: those
+   look-alikes were the rules' known weakness, and the model sees the same rule
+   cues as features (``features.rule_tokens``) and weighs them itself.
 6. Otherwise the urgency is the likelier of urgent and normal, the category the
    model's first choice; an emergency's hotline kind comes from the rules when
    they name one, else from its category.
@@ -33,7 +37,7 @@ from pathlib import Path
 from handlers.categories import Category, EmergencyKind, Urgency
 from handlers.parsing import intent
 from handlers.parsing.emergency import emergency_kind
-from handlers.parsing.features import tokens_of
+from handlers.parsing.features import rule_tokens, tokens_of
 from handlers.parsing.linear import LinearModel, load
 from handlers.parsing.location import extract_location, extract_phone
 from handlers.parsing.model import Location, ParseContext, ParsedRequest
@@ -131,7 +135,8 @@ class Understanding:
         if intent.content_chars(body, 2) < 2:
             return NOTHING
         phone, body = extract_phone(body)
-        p = self.model.probabilities(tokens_of(normalized))
+        ruled = parse_by_rules(text, context)
+        p = self.model.probabilities(tokens_of(normalized) + rule_tokens(normalized.text, ruled))
         confidence = p["request"]["yes"]
         emergency = p["emergency"]["yes"]
         category = Category(max(p["category"], key=p["category"].__getitem__))
@@ -141,8 +146,7 @@ class Understanding:
         raised = False
         if emergency >= self.emergency_at:
             is_request, urgency = True, Urgency.EMERGENCY
-        elif self.safety_net:
-            ruled = parse_by_rules(text, context)
+        elif self.safety_net and is_request:
             if ruled is not None and ruled.urgency is Urgency.EMERGENCY:
                 is_request, urgency, raised = True, Urgency.EMERGENCY, True
                 confidence = emergency = 1.0
