@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from bot.chart import render_digest_chart
 from bot.settings import Settings, parse_clock
 from handlers.categories import Urgency
-from handlers.desk import Desk, Parser
+from handlers.desk import Desk, Parser, Reader
+from handlers.parsing import read_message
 from handlers.parsing.staff_intent import default_staff_reader
 from handlers.parsing.understanding import default_understanding
 from schedules.policy import TicketTimers
@@ -22,11 +23,13 @@ from storage.database import make_engine, upgrade
 RETURN_VISIT_AT = time(10, 0)
 
 
-def build_desk(settings: Settings, parse: Parser | None = None) -> Desk:
+def build_desk(settings: Settings, parse: Parser | None = None, read: Reader | None = None) -> Desk:
     """The core, with the bundled models loaded now: a missing or broken model file
-    stops the start with an error that names it."""
-    understanding = default_understanding()
+    stops the start with an error that names it. ``parse`` or ``read`` replace the
+    residents' reading (tests)."""
     staff_reader = default_staff_reader()
+    if read is None and parse is None:
+        read = default_understanding().read
     calendar = WorkCalendar(ZoneInfo(settings.timezone), settings.work_periods())
     sla = SlaPolicy.from_config(
         {u.value: (s.acknowledge, s.resolve) for u, s in settings.sla.items()}, calendar
@@ -51,7 +54,7 @@ def build_desk(settings: Settings, parse: Parser | None = None) -> Desk:
         timers=timers,
         quiet=quiet.deliver_at,
         chart=render_digest_chart,
-        read=understanding.read,
+        read=read or read_message,
         read_staff=staff_reader.read,
     )
 

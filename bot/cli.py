@@ -97,6 +97,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     return serve(_settings(args.config))
 
 
+def cmd_corrections_export(args: argparse.Namespace) -> int:
+    import json
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from storage.corrections import labelled_examples
+    from storage.database import make_engine, session_scope
+
+    settings = _settings(args.config)
+    since = None
+    if args.since:
+        try:
+            day = datetime.strptime(args.since, "%Y-%m-%d").date()
+        except ValueError:
+            print(f"--since needs a date like 2026-11-01, not {args.since!r}", file=sys.stderr)
+            return 2
+        since = datetime.combine(day, time(0), ZoneInfo(settings.timezone))
+    engine = make_engine(settings.resolved_database_url)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    count = 0
+    try:
+        with session_scope(engine) as session:
+            for example in labelled_examples(session, since):
+                out.write(json.dumps(example, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{count} corrections exported", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="griddesk", description="GridDesk 网格前台")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -125,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chat", required=True, help="console chat id from the config, or 'private'")
     p.add_argument("--as", dest="as_person", required=True, help="who you are (a name)")
     add("run", cmd_run, "run the bot on the configured platforms")
+    corrections = sub.add_parser("corrections", help="staff corrections as training data")
+    corrections_sub = corrections.add_subparsers(dest="corrections_command", required=True)
+    export = corrections_sub.add_parser("export", help="write corrections as JSONL (griddesk parse format)")
+    export.add_argument("--config")
+    export.add_argument("--since", help="only corrections from this date on (YYYY-MM-DD)")
+    export.add_argument("--out", help="output file (default: standard output)")
+    export.set_defaults(handler=cmd_corrections_export)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")

@@ -25,6 +25,8 @@ class Said:
     message_id: str
     buttons: tuple[str, ...] = ()
     at: datetime | None = None
+    actions: tuple[str, ...] = ()
+    """What each button does (for tests that press them)."""
 
 
 class ConsolePlatform:
@@ -40,6 +42,8 @@ class ConsolePlatform:
         self.echo = echo
         self.clock = clock
         self.transcript: list[Said] = []
+        self.edits: list[tuple[str, tuple[str, ...]]] = []
+        """(message id, buttons left) for every message whose used buttons were taken away."""
         self._ids = itertools.count(1)
         self._sink: InboundSink | None = None
 
@@ -62,6 +66,9 @@ class ConsolePlatform:
         self.echo(line)
 
     async def send(self, message: Outbound) -> str:
+        if message.edit_buttons_of is not None:
+            self.edits.append((message.edit_buttons_of, tuple(b.label for b in message.buttons)))
+            return message.edit_buttons_of
         message_id = f"m{next(self._ids)}"
         self._show(
             Said(
@@ -72,6 +79,7 @@ class ConsolePlatform:
                 message_id=message_id,
                 buttons=tuple(b.label for b in message.buttons),
                 at=self.clock() if self.clock else None,
+                actions=tuple(b.action for b in message.buttons),
             )
         )
         return message_id

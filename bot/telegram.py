@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import (
+    BadRequest,
     ChatMigrated,
     Forbidden,
     InvalidToken,
@@ -354,6 +355,8 @@ class TelegramPlatform:
         markup, long_actions = keyboard(message.buttons)
         self._long_actions.update(long_actions)
         chat = message.chat_id
+        if message.edit_buttons_of is not None:
+            return await self._edit_buttons(chat, message.edit_buttons_of, markup)
         reply = (
             ReplyParameters(int(message.reply_to_message_id), allow_sending_without_reply=True)
             if message.reply_to_message_id and message.reply_to_message_id.isdigit()
@@ -376,6 +379,22 @@ class TelegramPlatform:
         if not sent:
             raise DeliveryError("telegram: nothing to send (empty text and no image)")
         return str(sent[0].message_id)
+
+    async def _edit_buttons(self, chat: str, message_id: str, markup: InlineKeyboardMarkup | None) -> str:
+        """Take used buttons away (a rating is given once; 接单 once)."""
+        app = self._app
+        assert app is not None
+        if not message_id.isdigit():
+            return message_id
+        target = self.migrated.get(chat, chat)
+        try:
+            await self._retry.call("editMessageReplyMarkup", lambda: app.bot.edit_message_reply_markup(
+                chat_ref(target), int(message_id), reply_markup=markup))
+        except BadRequest as exc:  # already edited, or too old to edit: nothing left to do
+            log.info("telegram: buttons of %s/%s not changed (%s)", chat, message_id, exc)
+        except TelegramError as exc:
+            raise DeliveryError(f"telegram: could not edit buttons in {chat}: {exc}") from exc
+        return message_id
 
     async def _send_call(self, chat_id: str, call: Callable[[int | str], Awaitable[Message]]) -> Message:
         """One send, following a group's migration and retrying what may pass later."""

@@ -91,7 +91,8 @@ def offer_card(turn: Turn, message: Inbound, reading: Reading | None) -> Card | 
     text = texts.card_for_worker(turn.chat.name or turn.chat_id, card.sender_name, card.text, guess, reason)
     people = [worker] if worker else turn.directory.community_leaders(community)
     for person in people:
-        turn.tell_staff(person, text, buttons=card_buttons(card.id), card_id=card.id)
+        turn.tell_staff(person, text, buttons=card_buttons(card.id), card_id=card.id,
+                        urgency=Urgency.NORMAL)  # an unsure message waits for the morning
     return card
 
 

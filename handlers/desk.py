@@ -346,7 +346,7 @@ class Desk:
         weekly = wanted == "weekly"
         start, end = period(turn.now, weekly)
         if wanted == "today":
-            start, end = end, turn.now
+            start, end = end, turn.now + timedelta(seconds=1)  # so far, this moment included
         facts = turn.store.digest_facts(scope, start, end, turn.now)
         digest = build_digest(facts, scope, start, end, turn.now, self.directory)
         turn.reply((format_weekly if weekly else format_digest)(digest))

@@ -82,6 +82,20 @@ class Digest:
     hot_spots: list[HotSpot] = field(default_factory=list)
     hot_spot_days: int = 7
     """The window the hot spots were counted over."""
+    cards: CardCounts | None = None
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    """Messages the bot was unsure of and showed to a worker ("可能的诉求"), by outcome."""
+
+    filed: int = 0
+    ignored: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.filed + self.ignored + self.pending
 
 
 def category_label(category: Category | str) -> str:
@@ -161,6 +175,9 @@ def _body(d: Digest) -> list[str]:
             f"{o.holder_name}"
             for o in overdue
         ]
+    if d.cards is not None and d.cards.total:
+        c = d.cards
+        lines.append(f"【可能的诉求】{c.total} 条交网格员判断:立案 {c.filed},忽略 {c.ignored},待处理 {c.pending}")
     spots = sorted(d.hot_spots, key=lambda h: (-h.count, h.building))[:TOP_HOT_SPOTS]
     if spots:
         lines.append("【未诉先办】")

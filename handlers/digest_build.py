@@ -3,7 +3,10 @@
 响应率: tickets created in the period, acknowledged by their deadline.
 解决率: tickets resolved in the period, or whose resolution deadline passed in it
         unresolved (each ticket counted once), resolved by their deadline.
-满意率: ratings given in the period, 满意 or 基本满意 among all ratings.
+满意率: ratings given in the period, 满意 or 基本满意 among all ratings. A ticket
+        carries the rating of its last fix: 不满意 reopens it, and the next fix is
+        rated anew.
+Dismissed tickets (误报 / 不是诉求), withdrawn and merged ones count nowhere.
 Overdue: a deadline that passed in the period unmet. Escalated: escalated in it.
 """
 
@@ -13,12 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from handlers.digest import Digest, GroupFigures, HotSpot, OverdueItem, RateCounts
+from handlers.digest import CardCounts, Digest, GroupFigures, HotSpot, OverdueItem, RateCounts
 from handlers.directory import Directory, Role, Staff
 from handlers.tickets import Status
 
 RATED = {"satisfied", "basically", "dissatisfied"}
-NOT_COUNTED = {Status.WITHDRAWN.value, Status.MERGED.value}
+NOT_COUNTED = {Status.WITHDRAWN.value, Status.MERGED.value, Status.DISMISSED.value}
 HOT_SPOT_DAYS = 7
 HOT_SPOT_THRESHOLD = 3
 
@@ -62,6 +65,8 @@ class DigestFacts:
     most_overdue: list[TicketFacts] = field(default_factory=list)
     hot_spots: list[tuple[str, str, str, int]] = field(default_factory=list)
     """(community, building, category, count) over the last HOT_SPOT_DAYS days."""
+    cards: dict[str, int] = field(default_factory=dict)
+    """Cards created in the period, by what became of them (pending, filed, ignored)."""
 
 
 def scope_for(leader: Staff, directory: Directory) -> DigestScope | None:
@@ -191,6 +196,7 @@ def build_digest(
         most_overdue=overdue,
         hot_spots=hot,
         hot_spot_days=HOT_SPOT_DAYS,
+        cards=CardCounts(facts.cards.get("filed", 0), facts.cards.get("ignored", 0), facts.cards.get("pending", 0)),
     )
 
 

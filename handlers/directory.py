@@ -20,6 +20,14 @@ class Role(StrEnum):
     STREET_LEADER = "street_leader"
 
 
+ROLE_LABELS: dict[Role, str] = {
+    Role.GRID_WORKER: "网格员",
+    Role.GRID_LEADER: "网格长",
+    Role.COMMUNITY_LEADER: "社区负责人",
+    Role.STREET_LEADER: "街道负责人",
+}
+
+
 class ChatKind(StrEnum):
     BUILDING = "building"
     GRID = "grid"
@@ -115,9 +123,13 @@ class Directory:
 
     # --- chats -----------------------------------------------------------
     def chat(self, platform: str, chat_id: str, topic: str | None = None) -> Chat | None:
+        """A chat by id, or by its WeChat topic; a room configured by topic is known
+        by its id too once one message from it was seen (for timers and cards)."""
         found = self._chat_by_id.get((platform, chat_id))
         if found is None and topic:
             found = self._chat_by_topic.get((platform, topic))
+            if found is not None and chat_id:
+                self._chat_by_id[(platform, chat_id)] = found
         return found
 
     def chats_of_kind(self, kind: ChatKind) -> list[Chat]:

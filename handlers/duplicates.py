@@ -28,7 +28,7 @@ _BUILDING_WIDE = re.compile(
     r"停水|没水|没有水|不来水|断水|水停了|停电|没电|没有电|断电|全黑|整栋|整个楼|全楼|一栋楼|整幢|"
     r"电梯[^,。!?;]{0,4}(?:停|坏|不动|不走|用不了|停运)|暖气[^,。!?;]{0,6}(?:不热|凉|冷|停)|停暖|停气|没气"
 )
-_NOISE = re.compile(r"[\d\s\W_a-z]|号楼|单元|楼道|我家|我们|家里|也是|也|了|的|啊|呀|吧|呢|吗|嘛|都")
+_NOISE = re.compile(r"[\d\s\W_a-z]|号楼|单元|我家|我们|家里|也是|也|了|的|啊|呀|吧|呢|吗|嘛|都")
 SIMILAR_WORDS = 0.2
 """Share of character pairs two descriptions must have in common (Jaccard)."""
 

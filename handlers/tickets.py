@@ -157,11 +157,9 @@ class Ticket:
 
     @property
     def awaiting_rating(self) -> bool:
-        """Resolved and not rated since: a rating given before a reopening does not count."""
-        if self.status is not Status.RESOLVED:
-            return False
-        return self.rating is None or (
-            self.rated_at is not None and self.resolved_at is not None and self.rated_at < self.resolved_at)
+        """Resolved and not yet rated: each fix is rated once (a new fix after 不满意
+        asks again)."""
+        return self.status is Status.RESOLVED and self.rating is None
 
     @property
     def is_emergency(self) -> bool:
@@ -209,6 +207,7 @@ class Ticket:
         elif target is Status.RESOLVED:
             self.resolved_at = now
             self.resolution = note
+            self.rating = self.rated_at = None  # the rating of the last fix is the one that counts
         elif target is Status.CLOSED:
             self.closed_at = now
         elif target is Status.REOPENED:

@@ -76,10 +76,11 @@ class Turn:
         return self.directory.policy.ack_expectation.get(
             ticket.urgency.value, texts.DEFAULT_EXPECTATION[ticket.urgency])
 
-    def _not_before(self, ticket: Ticket | None) -> datetime | None:
-        if self.quiet is None or ticket is None:
+    def _not_before(self, ticket: Ticket | None, urgency: Urgency | None = None) -> datetime | None:
+        urgency = ticket.urgency if ticket is not None else urgency
+        if self.quiet is None or urgency is None:
             return None
-        when = self.quiet(self.now, ticket.urgency)
+        when = self.quiet(self.now, urgency)
         return when if when > self.now else None
 
     def reply(self, text: str, ticket: Ticket | None = None, buttons: tuple[Button, ...] = ()) -> None:
@@ -130,6 +131,7 @@ class Turn:
         buttons: tuple[Button, ...] = (),
         prefer_platform: str | None = None,
         card_id: int | None = None,
+        urgency: Urgency | None = None,
     ) -> None:
         """Privately where we can reach them, else in their community's staff chat."""
         prefer = prefer_platform or self.platform
@@ -144,7 +146,7 @@ class Turn:
                     ticket_id=ticket.id if ticket else None,
                     card_id=card_id,
                     buttons=buttons,
-                    not_before=self._not_before(ticket),
+                    not_before=self._not_before(ticket, urgency),
                 )
             )
             return
@@ -159,7 +161,7 @@ class Turn:
                         text=f"@{person.name} {text}",
                         ticket_id=ticket.id if ticket else None,
                         card_id=card_id,
-                        not_before=self._not_before(ticket),
+                        not_before=self._not_before(ticket, urgency),
                     )
                 )
                 return

@@ -21,7 +21,7 @@ from handlers.digest_build import (
 )
 from handlers.tickets import OPEN_STATUSES, Status
 from storage.database import insert_for
-from storage.tables import SentDigest, TicketEventRow, TicketRow
+from storage.tables import CardRow, SentDigest, TicketEventRow, TicketRow
 
 
 def _scope(scope: DigestScope) -> ColumnElement[bool]:
@@ -108,9 +108,20 @@ def hot_spots(
     return [(c, b, cat, int(n)) for c, b, cat, n in session.execute(statement).all()]
 
 
+def cards_in(session: Session, scope: DigestScope, start: datetime, end: datetime) -> dict[str, int]:
+    conditions = [_in(CardRow.created_at, start, end)]
+    if scope.communities is not None:
+        conditions.append(CardRow.community.in_(scope.communities))  # type: ignore[attr-defined]
+    if scope.grids is not None:
+        conditions.append(CardRow.grid.in_(scope.grids))  # type: ignore[union-attr]
+    statement = select(CardRow.status, func.count()).where(*conditions).group_by(CardRow.status)
+    return {status: int(n) for status, n in session.execute(statement).all()}
+
+
 def digest_facts(session: Session, scope: DigestScope, start: datetime, end: datetime,
                  now: datetime) -> DigestFacts:
     return DigestFacts(
+        cards=cards_in(session, scope, start, end),
         active=active_in(session, scope, start, end),
         escalated=escalated_in(session, scope, start, end),
         most_overdue=most_overdue(session, scope, now),

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
@@ -375,7 +375,7 @@ class SqlTicketStore:
                 ReporterRow.platform == platform,
                 ReporterRow.user_id == user_id,
                 TicketRow.status == Status.RESOLVED.value,
-                or_(TicketRow.rating.is_(None), TicketRow.rated_at < TicketRow.resolved_at),  # type: ignore[union-attr,operator]
+                TicketRow.rating.is_(None),  # type: ignore[union-attr]
             )
             .order_by(TicketRow.resolved_at.desc())  # type: ignore[union-attr]
             .limit(1)

@@ -66,7 +66,7 @@ def test_chatter_makes_no_ticket_and_no_reply(desk, store):
     for text in ["早上好", "谢谢网格员", "收到", "", "   ", "\x00\x07", "😀😀", "x" * 10_000]:
         assert desk.handle_message(store, group_message(text), MONDAY_9AM) == []
     assert store.tickets == {}
-    assert len(store.inbound) == 8, "every message is still stored"
+    assert len(store.inbound_messages) == 8, "every message is still stored"
 
 
 def test_redelivered_message_makes_one_ticket(desk, store):

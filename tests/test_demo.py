@@ -26,7 +26,7 @@ def test_demo_replays_the_morning_deterministically(tmp_path):
     assert "请立即拨打120" in output, "the emergency carries hotline advice"
     assert "#0002 网格员刘洋已接单" in output
     assert "只有负责这个工单的工作人员可以操作" in output
-    assert "提醒:#0003" in output, "the simulated clock drives a reminder"
+    assert "提醒:#0004" in output, "the simulated clock drives a reminder"
     table = output.split("工单一览")[1]
     assert "已办结" in table and "已上报" in table and "已派单,待接单" in table
     group_lines = [line for line in output.splitlines() if "] 🤖" in line and "私聊" not in line]

@@ -1,7 +1,11 @@
-"""Behaviour of the request parser: corpus-level quality plus the messy forms residents type."""
+"""Behaviour of the reading that must never change: places and numbers, the
+safety cases, the look-alikes that stay quiet, and the messy forms residents type.
+Scores live in `griddesk train` (cross-validation, test split) and
+bench/parser_report.py (blind sets), not here."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +16,7 @@ from handlers.categories import Category, EmergencyKind, Urgency
 from handlers.parsing import Location, ParseContext, ParsedRequest, parse_message
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-import parser_report  # noqa: E402
-
-CORPUS = ROOT / "tests" / "corpus" / "dev.jsonl"
+CORPUS = ROOT / "data" / "corpus" / "legacy-dev.jsonl"
 
 
 def parse(text: str, **context: object) -> ParsedRequest | None:
@@ -28,37 +29,9 @@ def request(text: str, **context: object) -> ParsedRequest:
     return parsed
 
 
-# --- the corpus as a whole ------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def report() -> parser_report.Report:
-    return parser_report.evaluate(parser_report.load(CORPUS))
-
-
-def test_corpus_is_big_and_balanced() -> None:
-    records = parser_report.load(CORPUS)
-    assert len(records) >= 400
-    non_requests = sum(not r["is_request"] for r in records)
-    assert 0.25 <= non_requests / len(records) <= 0.45
-    assert {r["category"] for r in records if r["is_request"]} == {c.value for c in Category}
-    assert {r["urgency"] for r in records if r["is_request"]} == {u.value for u in Urgency}
-
-
-def test_no_emergency_in_the_corpus_is_missed(report: parser_report.Report) -> None:
-    assert report.emergency_recall == 1.0
-
-
-def test_request_detection(report: parser_report.Report) -> None:
-    assert report.precision >= 0.95
-    assert report.recall >= 0.95
-
-
-def test_category_accuracy(report: parser_report.Report) -> None:
-    assert report.category_accuracy >= 0.9
-
-
-def test_location_exact_match(report: parser_report.Report) -> None:
-    assert report.location_accuracy >= 0.9
+def corpus_texts() -> list[str]:
+    with CORPUS.open(encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line in f if line.strip()]
 
 
 # --- numbers and places ---------------------------------------------------------
@@ -273,16 +246,18 @@ def test_decisions_survive_script_width_mentions_emoji_and_punctuation() -> None
     opencc = pytest.importorskip("opencc")
     to_traditional = opencc.OpenCC("s2t")
     flips = []
-    for record in parser_report.load(CORPUS):
-        base = parse(record["text"])
-        for variant in _variants(record["text"], to_traditional):
+    for text in corpus_texts():
+        base = parse(text)
+        for variant in _variants(text, to_traditional):
             got = parse(variant)
             if (got is None) != (base is None) or (
                 base is not None and got is not None
                 and (got.urgency is Urgency.EMERGENCY) != (base.urgency is Urgency.EMERGENCY)
             ):
                 flips.append(variant)
-    assert len(flips) <= 5, flips
+    # a learned reading has a boundary, and a variant may fall on either side of it:
+    # at most 0.1 % of the variants may change the decision
+    assert len(flips) <= len(corpus_texts()) * len(_variants("", to_traditional)) // 1000, flips
 
 
 def test_cue_patterns_were_not_mangled_by_f_string_braces() -> None:

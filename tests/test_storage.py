@@ -55,12 +55,15 @@ def test_bad_text_is_stored_whole_and_safely(engine):
     assert stored == texts
 
 
-def test_codes_count_up_per_community(engine):
+def test_codes_are_unique_across_communities(engine):
     with session_scope(engine) as session:
         store = SqlTicketStore(session)
         codes = [store.add_ticket(new_ticket("JL")).code, store.add_ticket(new_ticket("JL")).code,
                  store.add_ticket(new_ticket("WH")).code]
-    assert codes == [1, 2, 1]
+    assert codes == [1, 2, 3]
+    with session_scope(engine) as session:
+        found = SqlTicketStore(session).find_ticket_by_code(3)
+        assert found is not None and found.community == "WH"
 
 
 def test_ticket_round_trips_with_aware_times(engine):
@@ -84,15 +87,15 @@ def test_similar_open_ticket_and_reporters(engine):
         ticket = store.add_ticket(new_ticket())
         assert ticket.id is not None
         since = MONDAY_9AM - timedelta(hours=48)
-        assert store.find_open_similar("JL", "3", Category.PLUMBING, since).id == ticket.id
-        assert store.find_open_similar("JL", "4", Category.PLUMBING, since) is None
-        assert store.find_open_similar("JL", "3", Category.PLUMBING, MONDAY_9AM + timedelta(seconds=1)) is None
+        assert [t.id for t in store.open_tickets_in_building("JL", "3", since)] == [ticket.id]
+        assert store.open_tickets_in_building("JL", "4", since) == []
+        assert store.open_tickets_in_building("JL", "3", MONDAY_9AM + timedelta(seconds=1)) == []
         assert store.add_reporter(ticket.id, ZHANG) is True
         assert store.add_reporter(ticket.id, ZHANG) is False
         assert store.reporters(ticket.id) == [ZHANG]
         ticket.status = Status.RESOLVED
         store.save_ticket(ticket)
-        assert store.find_open_similar("JL", "3", Category.PLUMBING, since) is None
+        assert store.open_tickets_in_building("JL", "3", since) == []
         assert store.awaiting_rating("console", "张阿姨").id == ticket.id
 
 

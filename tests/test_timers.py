@@ -97,7 +97,7 @@ def test_return_visit_and_rating_reminder_then_unrated(bot):
     assert said == [("王芳", said[0][1])] and "请回访 #0001" in said[0][1]
     bot.say("王芳", "王芳", "#1 回访 灯亮着,居民满意", private=True)
     said = bot.at(MONDAY_9AM + timedelta(days=3, minutes=1))
-    assert said[0][0] == "jl-3" and "还请反映人评价" in said[0][1]
+    assert said[0][0] == "jl-3" and "还请您评价" in said[0][1]
     bot.at(MONDAY_9AM + timedelta(days=6, minutes=1))
     ticket = bot.ticket()
     assert ticket.status is Status.CLOSED and ticket.rating == "unrated"

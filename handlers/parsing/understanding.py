@@ -31,11 +31,11 @@ ticket at ``TICKET_AT`` or more and shows messages between ``CARD_AT`` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from handlers.categories import Category, EmergencyKind, Urgency
-from handlers.parsing import intent
 from handlers.parsing.emergency import emergency_kind
 from handlers.parsing.features import rule_tokens, tokens_of
 from handlers.parsing.linear import LinearModel, load
@@ -47,6 +47,7 @@ from handlers.parsing.rules import parse_by_rules
 MODELS = Path(__file__).parent / "models"
 RESIDENTS_MODEL = MODELS / "residents.json.gz"
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 REQUEST_AT = 0.5
 EMERGENCY_AT = 0.3
 TICKET_AT = 0.6
@@ -132,8 +133,8 @@ class Understanding:
         for name in context.compound_names:
             if name and name.lower() in body:
                 body = body.replace(name.lower(), " ")
-        if intent.content_chars(body, 2) < 2:
-            return NOTHING
+        if len(_CJK.findall(body, 0, 200)) < 2:
+            return NOTHING  # residents write Chinese: code, links and noise are not read
         phone, body = extract_phone(body)
         ruled = parse_by_rules(text, context)
         p = self.model.probabilities(tokens_of(normalized) + rule_tokens(normalized.text, ruled))
@@ -146,13 +147,12 @@ class Understanding:
         raised = False
         if emergency >= self.emergency_at:
             is_request, urgency = True, Urgency.EMERGENCY
-        elif self.safety_net and is_request:
-            if ruled is not None and ruled.urgency is Urgency.EMERGENCY:
-                is_request, urgency, raised = True, Urgency.EMERGENCY, True
-                confidence = emergency = 1.0
-                if p["category"][category.value] < 0.5:
-                    category = ruled.category
-                kind = ruled.emergency_kind
+        elif self.safety_net and is_request and ruled is not None and ruled.urgency is Urgency.EMERGENCY:
+            urgency, raised = Urgency.EMERGENCY, True
+            confidence = emergency = 1.0
+            if p["category"][category.value] < 0.5:
+                category = ruled.category
+            kind = ruled.emergency_kind
         if urgency is Urgency.EMERGENCY and kind is None:
             kind = emergency_kind(body) or _KIND_OF_CATEGORY.get(category, EmergencyKind.OTHER)
         return Reading(
