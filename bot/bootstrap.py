@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from bot.bindings import onboarding_for
 from bot.chart import render_digest_chart
 from bot.settings import Settings, parse_clock
 from handlers.categories import Urgency
@@ -46,6 +47,7 @@ def build_desk(settings: Settings, parse: Parser = parse_message) -> Desk:
         timers=timers,
         quiet=quiet.deliver_at,
         chart=render_digest_chart,
+        onboarding=onboarding_for(settings.web.base_url),  # issue 11
     )
 
 

@@ -31,6 +31,7 @@ from handlers.digest_build import build_digest, period, scope_for
 from handlers.directory import Directory, Staff
 from handlers.intake import Deadlines, add_co_reporter, submit_request
 from handlers.messages import ButtonPress, Inbound, MessageKind, Outbound
+from handlers.onboarding import Onboarding
 from handlers.parsing import ParseContext, ParsedRequest, parse_message
 from handlers.ports import TicketStore
 from handlers.tickets import Ticket
@@ -75,6 +76,7 @@ class Desk:
         timers: TimerPolicy | None = None,
         quiet: QuietHours | None = None,
         chart: Callable[[Digest], bytes] | None = None,
+        onboarding: Onboarding | None = None,
     ) -> None:
         self.directory = directory
         self.parse = parse
@@ -82,6 +84,7 @@ class Desk:
         self.timers = timers
         self.quiet = quiet
         self.chart = chart
+        self.onboarding = onboarding  # issue 11: "绑定 123456" and "网页"
         self._contexts: dict[tuple[str, str], ParseContext] = {}
 
     def parse_context(self, platform: str, chat_id: str, topic: str | None = None) -> ParseContext:
@@ -140,6 +143,8 @@ class Desk:
     def _text(self, turn: Turn, message: Inbound) -> None:
         text = strip_mentions(message.text)
         if not text:
+            return
+        if self.onboarding is not None and self.onboarding.handle(turn, text):  # issue 11
             return
         command = parse_command(text)
         linked = self._linked_ticket(turn, message)
