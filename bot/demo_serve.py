@@ -8,10 +8,13 @@ here as in the replay.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -31,8 +34,6 @@ def _running_clock(start: datetime) -> Callable[[], datetime]:
     began = time.monotonic()
 
     def now() -> datetime:
-        from datetime import timedelta
-
         return start + timedelta(seconds=time.monotonic() - began)
 
     return now
@@ -68,6 +69,13 @@ async def _serve(settings: Settings, url: str, start: datetime, host: str, port:
 
 def serve_demo(settings: Settings, host: str, port: int, echo: Callable[[str], None] = print,
                ready: Callable[[], None] | None = None) -> int:
+    with socket.socket() as probe:  # fail before the replay, not after it
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            echo(f"cannot serve on {host}:{port}: {exc.strerror}; try --port")
+            return 2
     data = yaml.safe_load(DEMO_SCRIPT.read_text(encoding="utf-8"))
     start_date = data["start_date"]
     echo(f"GridDesk 演示:{settings.street.name}的一个早晨({start_date:%Y-%m-%d}),然后打开工作台\n")
@@ -79,13 +87,9 @@ def serve_demo(settings: Settings, host: str, port: int, echo: Callable[[str], N
         rows = asyncio.run(replay(settings, data["steps"], start_date, url, echo))
         echo(ticket_table(settings, rows))
         last = max(r.created_at for r in rows) if rows else None
-        from zoneinfo import ZoneInfo
-
         tz = ZoneInfo(settings.timezone)
         end_of_replay = datetime.combine(start_date, datetime.min.time(), tz).replace(hour=14)
         start = max(end_of_replay, last.astimezone(tz)) if last else end_of_replay
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(settings, url, start, host, port, echo, ready))
-        except KeyboardInterrupt:
-            pass
     return 0
