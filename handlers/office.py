@@ -1,7 +1,7 @@
 """Who sees what at the office (the web desk and the handover sheet).
 
-A grid worker sees their grids and the tickets handed to them (or to the
-colleague they stand in for); a grid leader their grids; a community leader
+A grid worker sees their grids and the tickets handed to them (or to a
+colleague on leave they stand in for); a grid leader their grids; a community leader
 the community; the street leader everything. Residents' names, phone numbers
 and rooms are shown only to staff who may act on the ticket *and* whose role
 has the right (config ``web.personal_data_roles``; by default everyone but the
@@ -39,7 +39,8 @@ def scope_of(person: Staff, directory: Directory) -> TicketScope:
         return TicketScope(everything=True)
     if person.role is Role.COMMUNITY_LEADER:
         return TicketScope(communities=tuple(person.communities), assignees=(person.id,))
-    stand_in_for = tuple(s.id for s in directory.staff.values() if s.backup == person.id)
+    stand_in_for = tuple(s.id for s in directory.staff.values()
+                         if s.backup == person.id and s.on_leave)
     duty = tuple(c.code for c in directory.communities.values() if c.duty_worker == person.id)
     return TicketScope(grids=tuple(person.grids), gridless_in=duty,
                        assignees=(person.id, *stand_in_for))
