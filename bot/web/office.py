@@ -81,6 +81,7 @@ class Office:
             URGENCY_LABELS={u.value: label for u, label in URGENCY_LABELS.items()},
             STATUS_LABELS={s.value: label for s, label in STATUS_LABELS.items()},
             ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
+            PLATFORM_LABELS={"wechat": "微信", "telegram": "Telegram", "console": "控制台"},
             street_name=self.settings.street.name,
         )
         self.templates.env.filters["local"] = self.local_text

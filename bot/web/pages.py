@@ -21,7 +21,7 @@ from bot.web.render import refuse, render
 from handlers.categories import Category, Urgency
 from handlers.digest import Digest, category_label, duration_text, percent, ticket_code
 from handlers.digest_build import build_digest
-from handlers.directory import Staff
+from handlers.directory import Role, Staff
 from handlers.handover import place_text, ticket_label
 from handlers.office import (
     can_manage,
@@ -171,7 +171,7 @@ def ticket_page(office: Office, request: Request, form: FormData | None, session
     reporters = [{"name": r.name if personal else mask_name(r.name), "platform": r.platform}
                  for r in found.reporters]
     colleagues = sorted((s for s in viewer.directory.staff.values() if s.id != t.assignee),
-                        key=lambda s: (s.role.value, s.name))
+                        key=lambda s: (list(Role).index(s.role), s.name))
     return render(office, request, "ticket.html", _base(
         office, request, viewer, t=t, label=ticket_label(t, viewer.directory),
         community=viewer.directory.communities[t.community].name
