@@ -9,14 +9,21 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.web.workbook import handover_workbook
-from handlers.digest_build import DigestScope, build_digest
+from handlers.digest_build import DigestFacts, DigestScope, TicketFacts, build_digest
 from handlers.directory import Directory, Role, Staff
 from handlers.handover import handover_row
 from handlers.office import TicketScope, may_see_personal, scope_of
-from storage.digest import digest_facts
+from handlers.tickets import Ticket
 from storage.web_queries import return_visits, tickets_between
 
 MAX_DAYS = 366
+
+
+def facts_of(t: Ticket) -> TicketFacts:
+    assert t.id is not None and t.code is not None
+    return TicketFacts(t.id, t.code, t.community, t.grid, t.building, t.category.value,
+                       t.status.value, t.assignee, t.escalation_level, t.rating, t.created_at,
+                       t.acknowledged_at, t.resolved_at, t.rated_at, t.ack_due, t.resolve_due)
 
 
 def export_handover(session: Session, directory: Directory, person: Staff | None,
@@ -37,9 +44,12 @@ def export_handover(session: Session, directory: Directory, person: Staff | None
                          personal(t.community, t.grid, t.assignee), now,
                          lambda d: d.astimezone(tz))
             for t in tickets]
+    # The summary counts the sheet's own tickets, so its figures add up to its rows.
     scope_for_rates = digest_scope or DigestScope(directory.street_name)
-    digest = build_digest(digest_facts(session, scope_for_rates, start, min(end, now), now),
-                          scope_for_rates, start, min(end, now), now, directory)
+    facts = DigestFacts(active=[facts_of(t) for t in tickets],
+                        escalated={t.id for t in tickets if t.id is not None and t.escalation_level})
+    until = max(min(end, now), start)
+    digest = build_digest(facts, scope_for_rates, start, until, now, directory)
     title = f"{scope_for_rates.name} {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 三率(按网格)"
     summary = [*digest.by_grid, replace(digest.totals, name="合计")]
     return handover_workbook(rows, summary, title), len(rows)

@@ -30,13 +30,17 @@ SUMMARY_COLUMNS = ("网格", "新增", "接单", "办结", "超时", "上报", "
 
 
 def display_width(value: object) -> int:
+    """Columns a value takes in Excel: Chinese characters count double."""
     if value is None:
         return 0
     if isinstance(value, datetime):
         return len("2026-11-23 08:00")
     text = str(value)
-    longest = max(text.split("\n"), key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    if "\n" in text:
+        return max(display_width(line) for line in text.split("\n"))
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _fit_widths(sheet: WriteOnlyWorksheet, header: Sequence[str], rows: Iterable[Sequence[object]],
@@ -76,15 +80,21 @@ def handover_workbook(rows: list[HandoverRow], summary: list[GroupFigures], titl
     sheet.freeze_panes = "A2"
     sheet.append(_header(sheet, COLUMNS))
     wrap = Alignment(wrap_text=True, vertical="top")
+    wrapped = [name in WRAPPED for name in COLUMNS]
     for values in cells:
-        line = []
-        for name, value in zip(COLUMNS, values, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
+        # Plain values are written fastest; only dates and long text need a styled cell.
+        line: list[object] = []
+        for value, wraps in zip(values, wrapped, strict=True):
             if isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = DATE_FORMAT
-            elif name in WRAPPED:
+                line.append(cell)
+            elif wraps and value:
+                cell = WriteOnlyCell(sheet, value=value)
                 cell.alignment = wrap
-            line.append(cell)
+                line.append(cell)
+            else:
+                line.append(value)
         sheet.append(line)
 
     totals = book.create_sheet("三率汇总")
