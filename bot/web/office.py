@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 from bot.settings import Settings
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS
 from handlers.desk import Desk
-from handlers.digest_build import DigestScope
+from handlers.digest_build import DigestScope, scope_for
 from handlers.directory import Directory, Role, Staff
 from handlers.office import TicketScope, may_act, may_see_personal, scope_of
 from handlers.tickets import STATUS_LABELS, Ticket
@@ -117,12 +117,9 @@ class Office:
 
 def digest_scope_of(person: Staff, directory: Directory) -> DigestScope | None:
     """The leaders' digest scope; a grid worker gets their grids (or duty community)."""
-    if person.role is Role.STREET_LEADER:
-        return DigestScope(directory.street_name)
-    if person.role is Role.COMMUNITY_LEADER:
-        names = "、".join(directory.communities[c].name for c in person.communities
-                         if c in directory.communities)
-        return DigestScope(names, communities=tuple(person.communities))
+    leaders = scope_for(person, directory)
+    if leaders is not None:
+        return leaders
     if person.grids:
         names = "、".join(directory.grids[g].name for g in person.grids if g in directory.grids)
         return DigestScope(names, grids=tuple(person.grids))
