@@ -63,3 +63,14 @@ def test_who_may_issue_binding_codes_for_whom(d):
     assert can_manage(s["li_hongmei"], s["wang_fang"], d) and not can_manage(s["li_hongmei"], s["zhao_min"], d)
     assert can_manage(s["zhang_wei"], s["liu_yang"], d) and not can_manage(s["zhang_wei"], s["li_hongmei"], d)
     assert can_manage(s["wang_fang"], s["wang_fang"], d) and not can_manage(s["wang_fang"], s["liu_yang"], d)
+
+
+def test_a_bad_web_setting_names_its_key(tmp_path):
+    from bot.settings import BUNDLED_CONFIG, ConfigError, load_settings
+
+    config = tmp_path / "config.yaml"
+    config.write_text(BUNDLED_CONFIG.read_text(encoding="utf-8") + "\nweb:\n  base_url: desk.example\n"
+                      "  personal_data_roles: [mayor]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_settings(config)
+    assert "web.base_url" in str(error.value) and "web.personal_data_roles[0]" in str(error.value)
