@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from bot.bindings import onboarding_for
 from bot.chart import render_digest_chart
 from bot.settings import Settings, parse_clock
 from handlers.categories import Urgency
@@ -56,6 +57,7 @@ def build_desk(settings: Settings, parse: Parser | None = None, read: Reader | N
         chart=render_digest_chart,
         read=read or read_message,
         read_staff=staff_reader.read,
+        onboarding=onboarding_for(settings.web.base_url),
     )
 
 

@@ -29,6 +29,10 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.serve:  # issue 11: then open the web desk on the replayed morning
+        from bot.demo_serve import serve_demo
+
+        return serve_demo(_settings(args.config), args.host, args.port)
     from bot.demo import run_demo
 
     return run_demo(_settings(args.config))
@@ -142,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check-config", cmd_check_config, "validate a config file")
     p.add_argument("file", nargs="?", help="config file to check")
-    add("demo", cmd_demo, "replay a morning in three building groups (no tokens, no servers)")
+    p = add("demo", cmd_demo, "replay a morning in three building groups (no tokens, no servers)")
+    p.add_argument("--serve", action="store_true", help="then serve the web desk on it (issue 11)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
     p = add("parse", cmd_parse, "JSON lines in, one parse result per line out")
     p.add_argument("--staff", action="store_true", help="read staff replies (intent) instead of residents' messages")
     p = sub.add_parser("train", help="train the understanding models from the labelled data")
@@ -169,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
     up.add_argument("--config")
     up.set_defaults(handler=cmd_db_upgrade)
+    from bot import office_cli  # issue 11: web, login-link, export, staff
+
+    office_cli.register(sub, add)
     return parser
 
 

@@ -9,6 +9,7 @@ import signal
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.bindings import REFRESH_SECONDS, BindingSync
 from bot.bootstrap import build_desk, open_storage
 from bot.platform import Platform
 from bot.runtime import Runtime
@@ -50,10 +51,13 @@ async def _serve(settings: Settings) -> None:
     platforms = build_platforms(settings)
     engine = open_storage(settings.resolved_database_url)
     runtime = Runtime(build_desk(settings), engine, platforms, clock)
+    bindings = BindingSync(runtime.desk, engine)  # issue 11: identities bound through the chat
+    bindings.refresh()
     await runtime.start()
     await tick(runtime)  # catch up on whatever fell due while we were down
     scheduler = build_scheduler(runtime, settings.timezone, settings.digest_time,
                                 digest_sender(runtime, settings))
+    scheduler.add_job(bindings.refresh, "interval", seconds=REFRESH_SECONDS, id="bindings")  # issue 11
     scheduler.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -150,6 +150,14 @@ class WeChatModel(_Model):
     endpoint: str | None = None
 
 
+class WebModel(_Model):
+    """The web desk (issue 11): where its links point, who sees residents' data."""
+
+    base_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^\s/]+(/\S*)?$")
+    personal_data_roles: list[Role] = Field(
+        default_factory=lambda: [Role.GRID_WORKER, Role.GRID_LEADER, Role.COMMUNITY_LEADER])
+
+
 DEFAULT_SLA = {
     "emergency": SlaModel(acknowledge="5m", resolve="2h"),
     "urgent": SlaModel(acknowledge="30m", resolve="24h"),
@@ -173,6 +181,7 @@ class Settings(_Model):
     hotlines: dict[EmergencyKind, str] = Field(default_factory=dict)
     telegram: TelegramModel = Field(default_factory=TelegramModel)
     wechat: WeChatModel = Field(default_factory=WeChatModel)
+    web: WebModel = Field(default_factory=WebModel)
 
     @field_validator("timezone")
     @classmethod

@@ -35,6 +35,7 @@ from handlers.digest_build import build_digest, period, scope_for
 from handlers.directory import ChatKind, Directory, Staff
 from handlers.intake import Deadlines, add_co_reporter, staff_buttons, submit_request
 from handlers.messages import Button, ButtonPress, Inbound, MessageKind, Outbound
+from handlers.onboarding import Onboarding
 from handlers.parsing import ParseContext, ParsedRequest, Reading, read_message
 from handlers.parsing.staff_intent import StaffReading, read_staff_reply
 from handlers.ports import TicketStore
@@ -100,6 +101,7 @@ class Desk:
         chart: Callable[[Digest], bytes] | None = None,
         read: Reader = read_message,
         read_staff: Callable[[str], StaffReading] = read_staff_reply,
+        onboarding: Onboarding | None = None,
     ) -> None:
         self.directory = directory
         self.read = reader_of(parse) if parse is not None else read
@@ -108,6 +110,7 @@ class Desk:
         self.timers = timers
         self.quiet = quiet
         self.chart = chart
+        self.onboarding = onboarding  # "绑定 123456" and "网页" (binding, web login links)
         self._contexts: dict[tuple[str, str], ParseContext] = {}
 
     def parse_context(self, platform: str, chat_id: str, topic: str | None = None) -> ParseContext:
@@ -173,6 +176,8 @@ class Desk:
         if not said:
             return
         text = unicodedata.normalize("NFKC", said)  # ＃４２　已解决，… reads as #42 已解决,…
+        if self.onboarding is not None and self.onboarding.handle(turn, text):
+            return
         linked = self._linked_ticket(turn, message)
         command = parse_command(text)
         if command is not None:

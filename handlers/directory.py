@@ -5,8 +5,8 @@ Built once at startup from the validated settings; the core only reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import time
 from enum import StrEnum
 
@@ -120,6 +120,24 @@ class Directory:
         }
         self._chat_by_id = {(c.platform, c.chat_id): c for c in self.chats if c.chat_id}
         self._chat_by_topic = {(c.platform, c.topic): c for c in self.chats if c.topic}
+        self._configured: dict[str, dict[str, str]] | None = None
+
+    # --- identities bound through the chat (issue 11: onboarding) ---------
+    def with_bound_identities(self, bound: Mapping[str, Mapping[str, str]]) -> Directory:
+        """A copy in which staff bound through the chat (staff id → platform → user id)
+        are recognised and reached there; configured identities keep being recognised.
+        The edge builds it at start and whenever a binding changes; the core only reads."""
+        configured = self._configured or {
+            s.id: dict(s.identities) for s in self.staff.values()}
+        staff = [replace(s, identities={**configured.get(s.id, {}), **bound.get(s.id, {})})
+                 for s in self.staff.values()]
+        copy = Directory(self.street_name, self.communities.values(), self.grids.values(), staff,
+                         self.chats, self.policy)
+        copy._configured = configured
+        for staff_id, identities in configured.items():
+            for platform, user_id in identities.items():
+                copy._staff_by_identity.setdefault((platform, user_id), copy.staff[staff_id])
+        return copy
 
     # --- chats -----------------------------------------------------------
     def chat(self, platform: str, chat_id: str, topic: str | None = None) -> Chat | None:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import storage.office_tables  # noqa: F401  (issue 11: the office's tables, migration 0004)
 import storage.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
