@@ -237,7 +237,8 @@ def score_held_out(examples: Sequence[Example], folds: list[tuple[list[int], dic
 
     out: dict[int, Scored] = {}
     for held, model in folds:
-        understanding = Understanding(linear.from_dict(model), request_at=2.0, emergency_at=2.0, safety_net=False)
+        understanding = Understanding(linear.from_dict(model), request_at=2.0, emergency_at=2.0,
+                                      emergency_floor=0.0, safety_net=False)
         for i in held:
             e = examples[i]
             reading = understanding.read(e.text)
@@ -263,15 +264,18 @@ def choose_thresholds(scored: Sequence[Scored], safety_net: bool = True) -> dict
 
     request_at = max(grid, key=lambda t: (request_f1(t), -abs(t - 0.5)))
 
-    def emergency_cost(t: float) -> float:
+    def emergency_cost(t: float, floor: float) -> float:
         def raised(s: Scored) -> bool:
-            return s.p_emergency >= t or (safety_net and s.rules_raise and s.p_request >= request_at)
+            return (s.p_emergency >= t and s.p_request >= floor) or (
+                safety_net and s.rules_raise and s.p_request >= request_at)
 
         missed = sum(s.is_emergency and not raised(s) for s in scored)
         false = sum((not s.is_emergency) and raised(s) for s in scored)
         return MISSED_EMERGENCY_COST * missed + false
 
-    emergency_at = min(grid, key=lambda t: (emergency_cost(t), -t))
+    floors = (0.0, 0.1, 0.2, 0.3, 0.4)
+    emergency_at, emergency_floor = min(((t, f) for t in grid for f in floors),
+                                        key=lambda tf: (emergency_cost(*tf), -tf[0], -tf[1]))
     requests = sorted(s.p_request for s in scored if s.is_request)
     card_at = min(request_at, requests[int(len(requests) * CARD_SHARE_OF_REQUESTS)] if requests else request_at)
     ticket_at = request_at
@@ -282,7 +286,7 @@ def choose_thresholds(scored: Sequence[Scored], safety_net: bool = True) -> dict
             break
     else:
         ticket_at = max(grid)
-    return {"request_at": request_at, "emergency_at": emergency_at,
+    return {"request_at": request_at, "emergency_at": emergency_at, "emergency_floor": emergency_floor,
             "ticket_at": ticket_at, "card_at": round(max(card_at - 0.005, 0.05), 3)}
 
 
@@ -326,7 +330,8 @@ def train_residents(loaded: Loaded, corrections: Sequence[Example] = (), seed: i
 
 
 def _reading_options(thresholds: dict[str, float]) -> dict[str, float]:
-    return {"request_at": thresholds["request_at"], "emergency_at": thresholds["emergency_at"]}
+    return {"request_at": thresholds["request_at"], "emergency_at": thresholds["emergency_at"],
+            "emergency_floor": thresholds["emergency_floor"]}
 
 
 def train_staff(loaded: Loaded, seed: int = SEED, cv: bool = True,

@@ -8,9 +8,10 @@ This is the one place where the model and the rules meet. The decision:
 2. **Meaning by the model** (``griddesk train``, weights in ``models/``):
    P(request), the category and urgency distributions, and P(emergency).
 3. **A request** when P(request) ≥ ``REQUEST_AT``.
-4. **An emergency** when P(emergency) ≥ ``EMERGENCY_AT``; the threshold is set
-   low on purpose, because a false alarm costs a phone call and a missed one can
-   cost a life. An emergency is always a request.
+4. **An emergency** when P(emergency) ≥ ``EMERGENCY_AT`` and P(request) ≥
+   ``EMERGENCY_FLOOR`` (chit-chat that merely sounds alarming is not one); the
+   threshold is set low on purpose, because a false alarm costs a phone call and
+   a missed one can cost a life. An emergency is always a request.
 5. **The safety net.** When the model reads a request and the rule reader
    (``rules.parse_by_rules``) sees a danger now in it, the request is an
    emergency whatever urgency the model gave it. The rules only ever raise: they
@@ -50,6 +51,7 @@ RESIDENTS_MODEL = MODELS / "residents.json.gz"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 REQUEST_AT = 0.5
 EMERGENCY_AT = 0.3
+EMERGENCY_FLOOR = 0.2
 TICKET_AT = 0.6
 CARD_AT = 0.3
 
@@ -114,12 +116,15 @@ class Understanding:
     train`` chooses them by cross-validation), else from the constants above."""
 
     def __init__(self, model: LinearModel, request_at: float | None = None,
-                 emergency_at: float | None = None, safety_net: bool = True) -> None:
+                 emergency_at: float | None = None, emergency_floor: float | None = None,
+                 safety_net: bool = True) -> None:
         chosen = model.meta.get("thresholds", {})
         self.model = model
         self.request_at = request_at if request_at is not None else float(chosen.get("request_at", REQUEST_AT))
         self.emergency_at = emergency_at if emergency_at is not None \
             else float(chosen.get("emergency_at", EMERGENCY_AT))
+        self.emergency_floor = emergency_floor if emergency_floor is not None \
+            else float(chosen.get("emergency_floor", EMERGENCY_FLOOR))
         self.ticket_at = max(float(chosen.get("ticket_at", TICKET_AT)), self.request_at)
         self.card_at = min(float(chosen.get("card_at", CARD_AT)), self.request_at)
         self.safety_net = safety_net
@@ -145,7 +150,7 @@ class Understanding:
         is_request = confidence >= self.request_at
         kind: EmergencyKind | None = None
         raised = False
-        if emergency >= self.emergency_at:
+        if emergency >= self.emergency_at and confidence >= self.emergency_floor:
             is_request, urgency = True, Urgency.EMERGENCY
         elif self.safety_net and is_request and ruled is not None and ruled.urgency is Urgency.EMERGENCY:
             urgency, raised = Urgency.EMERGENCY, True
