@@ -16,6 +16,7 @@ import re
 
 from handlers.parsing import intent
 from handlers.parsing.emergency import emergency_kind, is_urgent
+from handlers.parsing.location import extract_phone
 from handlers.parsing.model import ParsedRequest
 from handlers.parsing.normalize import Normalized, normalize
 
@@ -34,8 +35,9 @@ def _length_token(n: int) -> str:
 
 
 def tokens_of(normalized: Normalized) -> list[str]:
-    text = _DIGIT.sub("0", normalized.text)
-    out = [f"w:{w}" for w in _LATIN_WORD.findall(text)]
+    phone, text = extract_phone(normalized.text)
+    text = _DIGIT.sub("0", text)  # a phone number says "call me", not what is wrong: one token
+    out = [f"w:{w}" for w in _LATIN_WORD.findall(text)] + (["phone"] if phone else [])
     out += [f"e:{e}" for e in normalized.emotes]
     compact = _NOT_TEXT.sub(" ", text).strip()
     out.append(_length_token(len(compact.replace(" ", ""))))
