@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from handlers.parsing import ParseContext, parse_message  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus" / "dev.jsonl"
+CORPUS = ROOT / "data" / "corpus" / "legacy-dev.jsonl"
 RUNNER = (
     "import sys; from bot.parse_command import run_parse; "
     "from handlers.parsing import ParseContext; "

@@ -51,6 +51,7 @@ class Example:
     """file:line it came from."""
     styles: tuple[str, ...] = ()
     key: str = ""
+    weight: float = 1.0
 
     @property
     def split(self) -> str:

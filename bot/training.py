@@ -72,7 +72,8 @@ class TokenCache:
 
 def fit(examples: Sequence[Example], heads: Sequence[Head], c: float, seed: int = SEED,
         tokenize: Callable[[str], list[str]] = tokens, meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Train every head on ``examples``; returns the model as the scorer's dict."""
+    """Train every head on ``examples`` (each weighing its ``weight``); returns the
+    model as the scorer's dict."""
     import numpy
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -90,7 +91,7 @@ def fit(examples: Sequence[Example], heads: Sequence[Head], c: float, seed: int 
         rows = [i for i, e in enumerate(examples) if head.target(e) is not None]
         y = [head.target(examples[i]) for i in rows]
         model = LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight=head.class_weight)
-        model.fit(matrix[rows], y)
+        model.fit(matrix[rows], y, sample_weight=[examples[i].weight for i in rows])
         labels = [str(label) for label in model.classes_]
         if head.labels is not None and set(labels) != set(head.labels):
             missing = set(head.labels) - set(labels)
@@ -358,12 +359,20 @@ def train_staff(loaded: Loaded, seed: int = SEED, cv: bool = True,
     return model
 
 
+CORRECTION_WEIGHT = 3.0
+"""A staff correction is the office's own residents' words, checked by a person: it
+weighs as much as this many corpus messages (bench/learning_from_corrections.py)."""
+
+
 def load_corrections(path: Path) -> Loaded:
     """Corrections exported by `griddesk corrections export`: the parse format with the
     staff's labels. They only ever train (their own split is ignored)."""
     from bot.corpus import read_files
 
-    return read_files([path])
+    loaded = read_files([path])
+    for example in loaded.examples:
+        example.weight = CORRECTION_WEIGHT
+    return loaded
 
 
 def run_train(data: Path, out: Path, staff_out: Path, corrections: Path | None = None,

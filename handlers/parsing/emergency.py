@@ -188,7 +188,9 @@ def _called_off(text: str, kind: EmergencyKind, start: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=64)
 def emergency_kind(text: str) -> EmergencyKind | None:
+    """Cached: the rule reader and the model's rule cues ask it of the same text."""
     if HOW_TO.search(text) and not _ALARM.search(text):
         return None
     for kind, pattern in EMERGENCY_CUES:

@@ -92,4 +92,4 @@ def tokens(text: str) -> list[str]:
     from handlers.parsing.rules import parse_by_rules
 
     normalized = normalize(text)
-    return tokens_of(normalized) + rule_tokens(normalized.text, parse_by_rules(text))
+    return tokens_of(normalized) + rule_tokens(normalized.text, parse_by_rules(text, None, normalized))

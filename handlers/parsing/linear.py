@@ -41,26 +41,32 @@ class Head:
 class LinearModel:
     def __init__(self, heads: list[Head], vocab: dict[str, list[float]], meta: dict[str, Any]) -> None:
         self.heads = {h.name: h for h in heads}
-        self.vocab = vocab
         self.meta = meta
         self.width = sum(h.width for h in heads)
+        # idf folded into the weights once: a token seen once adds its row as it is
+        self._rows = {token: (entry[0], tuple(entry[0] * w for w in entry[1:])) for token, entry in vocab.items()}
 
     def scores(self, tokens: list[str]) -> list[float]:
         """Raw decision values of every head, concatenated."""
-        acc = [0.0] * self.width
+        rows = []
         norm = 0.0
-        vocab = self.vocab
+        found = self._rows
         for token, count in Counter(tokens).items():
-            entry = vocab.get(token)
+            entry = found.get(token)
             if entry is None:
                 continue
-            value = (1.0 + math.log(count)) * entry[0]
-            norm += value * value
-            acc = [a + value * w for a, w in zip(acc, entry[1:], strict=True)]
-        if norm > 0.0:
-            scale = 1.0 / math.sqrt(norm)
-            acc = [a * scale for a in acc]
-        return acc
+            idf, row = entry
+            if count == 1:
+                norm += idf * idf
+                rows.append(row)
+            else:
+                tf = 1.0 + math.log(count)
+                norm += (tf * idf) ** 2
+                rows.append(tuple(tf * w for w in row))
+        if not rows:
+            return [0.0] * self.width
+        scale = 1.0 / math.sqrt(norm)
+        return [sum(column) * scale for column in zip(*rows, strict=True)]
 
     def probabilities(self, tokens: list[str]) -> dict[str, dict[str, float]]:
         raw = self.scores(tokens)

@@ -16,7 +16,7 @@ from handlers.parsing.emergency import URGENT_CUES, emergency_kind, is_urgent
 from handlers.parsing.lexicon import category_scores
 from handlers.parsing.location import extract_location, extract_phone
 from handlers.parsing.model import ParseContext, ParsedRequest
-from handlers.parsing.normalize import normalize
+from handlers.parsing.normalize import Normalized, normalize
 
 _KIND_CATEGORY = {
     EmergencyKind.FALL: Category.ASSISTANCE,
@@ -109,11 +109,13 @@ def _not_chatter(text: str, emotes: tuple[str, ...], kind: EmergencyKind | None)
     return not intent.scheduled_question(text)
 
 
-def parse_by_rules(text: str, context: ParseContext | None = None) -> ParsedRequest | None:
+def parse_by_rules(text: str, context: ParseContext | None = None,
+                   normalized: Normalized | None = None) -> ParsedRequest | None:
+    """``normalized``: the text already normalised, when the caller has it."""
     if not isinstance(text, str):
         return None
     context = context or ParseContext()
-    normalized = normalize(text)
+    normalized = normalized or normalize(text)
     body = normalized.text
     for name in context.compound_names:
         if name and name.lower() in body:

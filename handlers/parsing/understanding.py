@@ -141,7 +141,7 @@ class Understanding:
         if len(_CJK.findall(body, 0, 200)) < 2:
             return NOTHING  # residents write Chinese: code, links and noise are not read
         phone, body = extract_phone(body)
-        ruled = parse_by_rules(text, context)
+        ruled = parse_by_rules(text, context, normalized)
         p = self.model.probabilities(tokens_of(normalized) + rule_tokens(normalized.text, ruled))
         confidence = p["request"]["yes"]
         emergency = p["emergency"]["yes"]
