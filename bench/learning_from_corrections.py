@@ -25,7 +25,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.corpus import blind_texts, deduplicate, load_residents  # noqa: E402
-from bot.training import RESIDENT_C, RESIDENT_HEADS, TokenCache, evaluate_residents, fit, load_corrections  # noqa: E402
+from bot.training import (  # noqa: E402
+    RESIDENT_C,
+    RESIDENT_HEADS,
+    TokenCache,
+    evaluate_residents,
+    fit,
+    load_corrections,
+)
 from handlers.parsing.linear import load  # noqa: E402
 from handlers.parsing.understanding import RESIDENTS_MODEL  # noqa: E402
 
