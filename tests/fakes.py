@@ -162,3 +162,21 @@ class InMemoryTicketStore:
 
     def pending_due(self, now: datetime) -> list[tuple[int, str, datetime]]:
         return sorted((k for k, done in self.due.items() if not done and k[2] <= now), key=lambda k: k[2])
+
+    def digest_facts(self, scope, start: datetime, end: datetime, now: datetime):  # type: ignore[no-untyped-def]
+        from handlers.digest_build import DigestFacts, TicketFacts
+
+        def in_scope(t: Ticket) -> bool:
+            return (scope.communities is None or t.community in scope.communities) and (
+                scope.grids is None or t.grid in scope.grids)
+
+        active = [
+            TicketFacts(t.id or 0, t.code or 0, t.community, t.grid, t.building, t.category.value,
+                        t.status.value, t.assignee, t.escalation_level, t.rating, t.created_at,
+                        t.acknowledged_at, t.resolved_at, t.rated_at, t.ack_due, t.resolve_due)
+            for t in self.tickets.values() if in_scope(t)
+        ]
+        cards: dict[str, int] = {}
+        for card in self.cards.values():
+            cards[card.status.value] = cards.get(card.status.value, 0) + 1
+        return DigestFacts(active=active, cards=cards)
