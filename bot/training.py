@@ -53,7 +53,7 @@ RESIDENT_HEADS = (
     Head("category", lambda e: e.labels["category"], _CATEGORIES),
     Head("urgency", lambda e: e.labels["urgency"], ("emergency", "normal", "urgent")),
 )
-STAFF_HEADS = (Head("intent", lambda e: e.labels["intent"], STAFF_INTENTS, "balanced"),)
+STAFF_HEADS = (Head("intent", lambda e: e.labels["intent"], STAFF_INTENTS),)
 
 
 @dataclass
