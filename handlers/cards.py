@@ -88,7 +88,7 @@ def offer_card(turn: Turn, message: Inbound, reading: Reading | None) -> Card | 
     turn.store.add_card(card)
     assert card.id is not None
     guess = CATEGORY_LABELS[card.category] if card.category and card.text else None
-    text = texts.card_for_worker(turn.chat.name or turn.chat_id, card.sender_name, card.text, guess, reason)
+    text = texts.card_for_worker(card.id, turn.chat.name or turn.chat_id, card.sender_name, card.text, guess, reason)
     people = [worker] if worker else turn.directory.community_leaders(community)
     for person in people:
         turn.tell_staff(person, text, buttons=card_buttons(card.id), card_id=card.id,

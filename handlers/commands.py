@@ -140,6 +140,15 @@ def code_only(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_CARD_IN_TEXT = re.compile(r"【可能的诉求 K(\d{1,12})】")
+
+
+def card_mentioned(text: str) -> int | None:
+    """The card a quoted "可能的诉求" message carries (WeChat quotes give only text)."""
+    m = _CARD_IN_TEXT.search(text)
+    return int(m.group(1)) if m else None
+
+
 def code_mentioned(text: str) -> int | None:
     """The ticket code a quoted notification carries ("【新工单 #0042】…")."""
     m = _CODE_IN_TEXT.search(text)

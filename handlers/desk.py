@@ -23,6 +23,7 @@ from handlers.cards import Card, CardStatus, file_card, ignore_card, offer_card
 from handlers.commands import (
     TicketCommand,
     Verb,
+    card_mentioned,
     code_mentioned,
     digest_request,
     is_co_report,
@@ -219,9 +220,13 @@ class Desk:
         return not turn.is_private and turn.chat is not None and turn.chat.kind in _RESIDENT_CHATS
 
     def _linked_card(self, turn: Turn, message: Inbound) -> Card | None:
-        if not message.reply_to_message_id:
-            return None
-        return turn.store.card_for_message(turn.platform, turn.chat_id, message.reply_to_message_id)
+        """The card a reply or a quote refers to, if any."""
+        if message.reply_to_message_id:
+            card = turn.store.card_for_message(turn.platform, turn.chat_id, message.reply_to_message_id)
+            if card is not None:
+                return card
+        card_id = card_mentioned(message.quoted_text) if message.quoted_text else None
+        return turn.store.get_card(card_id) if card_id is not None else None
 
     def _linked_ticket(self, turn: Turn, message: Inbound) -> Ticket | None:
         """The ticket a reply or a quote refers to, if any."""

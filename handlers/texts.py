@@ -322,8 +322,8 @@ def corrected_for_staff(t: Ticket, what: str) -> str:
     return f"{t.label} 已更正:{what}。"
 
 
-def card_for_worker(chat_name: str, sender: str, text: str, guess: str | None, reason: str) -> str:
-    lines = [f"【可能的诉求】{chat_name} · {sender or '居民'}"]
+def card_for_worker(card_id: int, chat_name: str, sender: str, text: str, guess: str | None, reason: str) -> str:
+    lines = [f"【可能的诉求 K{card_id}】{chat_name} · {sender or '居民'}"]
     lines.append(f"{reason}:“{text[:300]}”" if text else reason)
     if guess:
         lines.append(f"看起来像:{guess}")

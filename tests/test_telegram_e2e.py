@@ -189,3 +189,30 @@ async def test_a_group_that_became_a_supergroup_keeps_its_place(stack):
 
     assert "#0001" in receipt.text and stack.api.texts_to(OLD_GROUP.id) == []
     assert stack.ticket(1).chat_id == str(OLD_GROUP.id), "the ticket stays with the configured chat"
+
+
+async def test_a_used_rating_button_goes_away_and_a_second_press_changes_nothing(stack):
+    _, card = await stack.request("楼道灯坏了")
+    stack.api.post(private_chat(WORKER), WORKER, "#1 已解决 换了灯泡")
+    prompt = await stack.api.wait_for(
+        lambda: next((s for s in stack.api.sent if s.labels == ["满意", "基本满意", "不满意"]), None))
+    assert prompt.text.startswith("@"), "the prompt names the reporter"
+
+    first = stack.api.press(prompt, RESIDENT, "满意")
+    await stack.api.wait_answer(first)
+    await stack.api.wait_for(lambda: prompt.edits > 0 and prompt.labels == [])
+    stack.api.push_callback(CallbackQuery(  # a press on a stale copy of the message
+        id="late-1", from_user=RESIDENT, chat_instance="x",
+        message=stack.api.message_of(prompt), data=f"rate:{stack.ticket(1).id}:dissatisfied"))
+
+    assert "已评价" in (await stack.api.wait_answer("late-1") or "")
+    ticket = stack.ticket(1)
+    assert ticket.status is Status.CLOSED and ticket.rating == "satisfied"
+
+
+async def test_the_take_on_button_goes_and_the_others_stay(stack):
+    _, card = await stack.request("楼道灯坏了")
+    query = stack.api.press(card, WORKER, "接单")
+    await stack.api.wait_answer(query)
+    await stack.api.wait_for(lambda: card.edits > 0)
+    assert card.labels == ["已解决", "上报"]

@@ -226,3 +226,26 @@ async def test_with_the_real_parser_a_request_reaches_its_worker(gateway, settin
         receipt, card = await stack.request("3号楼2单元楼道的灯不亮了,晚上上下楼看不见")
 
     assert "#0001" in receipt.text and card.to == WANG_FANG
+
+
+async def test_a_photo_alone_becomes_a_card_the_worker_files_by_quoting_it(stack):
+    before = len(stack.gateway.sent_to(WANG_FANG))
+    await stack.gateway.file(ZHANG, "pipe.jpg", room=BUILDING_3)
+    [card] = (await stack.gateway.wait_sent(WANG_FANG, before + 1))[before:]
+    assert "可能的诉求" in card.text and "回复" in card.text  # WeChat has no buttons: words
+    assert stack.gateway.sent_to(BUILDING_3) == [], "no guess in the group"
+
+    await stack.gateway.quote(WANG_FANG, card.id, "立案 给排水")
+
+    receipt = await stack.room_told("登记为 #0001")
+    assert "给排水" in receipt
+    assert stack.ticket(1).reporter.name and stack.ticket(1).chat_id == BUILDING_3
+
+
+async def test_the_worker_quotes_the_notification_and_says_it_is_fixed_in_own_words(stack):
+    _, card = await stack.request("楼道灯坏了")
+
+    await stack.gateway.quote(WANG_FANG, card.id, "灯换好了")
+
+    assert "灯换好了" in await stack.room_told("已解决")
+    assert stack.ticket(1).status is Status.RESOLVED
