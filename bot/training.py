@@ -251,6 +251,24 @@ def score_held_out(examples: Sequence[Example], folds: list[tuple[list[int], dic
     return [out[i] for i in sorted(out)]
 
 
+def emergency_trade_off(scored: Sequence[Scored], chosen: dict[str, float]) -> str:
+    """Recall and false alarms at other emergency thresholds, for an office that would
+    weigh a miss differently (MISSED_EMERGENCY_COST)."""
+    emergencies = sum(s.is_emergency for s in scored) or 1
+    others = (len(scored) - sum(s.is_emergency for s in scored)) or 1
+    lines = ["emergency threshold trade-off (cross-validation, safety net included):"]
+    def raised(s: Scored, t: float) -> bool:
+        return (s.p_emergency >= t and s.p_request >= chosen["emergency_floor"]) or (
+            s.rules_raise and s.p_request >= chosen["request_at"])
+
+    for t in (0.04, 0.06, 0.08, 0.1, 0.12, 0.16, 0.2, 0.3, 0.5):
+        caught = sum(s.is_emergency and raised(s, t) for s in scored)
+        false = sum((not s.is_emergency) and raised(s, t) for s in scored)
+        mark = "  ← chosen" if abs(t - chosen["emergency_at"]) < 1e-9 else ""
+        lines.append(f"  {t:.2f}: recall {caught / emergencies:.3f}, false emergencies {false / others:.3f}{mark}")
+    return "\n".join(lines)
+
+
 def choose_thresholds(scored: Sequence[Scored], safety_net: bool = True) -> dict[str, float]:
     """Request: the best F1. Emergency: the least cost, a miss weighing
     ``MISSED_EMERGENCY_COST`` false alarms, with the safety net as the bot applies it
@@ -313,12 +331,14 @@ def train_residents(loaded: Loaded, corrections: Sequence[Example] = (), seed: i
     if cv:
         done = timed("cross-validation")
         folds = cross_validate(train, RESIDENT_HEADS, RESIDENT_C, resident_stratum, seed, tokenize=tokenize)
-        thresholds = choose_thresholds(score_held_out(train, folds))
+        scored = score_held_out(train, folds)
+        thresholds = choose_thresholds(scored)
         report = cv_report_residents(train, folds, **_reading_options(thresholds))
         meta["thresholds"] = thresholds
         meta["cross_validation"] = report.summary()
         echo(done())
         echo(f"thresholds chosen by cross-validation: {thresholds}")
+        echo(emergency_trade_off(scored, thresholds))
         echo(render(f"cross-validation, {FOLDS} folds of the train split", report))
     done = timed("final model")
     model = fit(train, RESIDENT_HEADS, RESIDENT_C, seed, tokenize, meta)
