@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers import texts
 from handlers.actions import RATING_LABELS
 from handlers.categories import CATEGORY_LABELS, URGENCY_LABELS
 from handlers.directory import Directory
@@ -47,21 +48,16 @@ class HandoverRow:
 
 
 def ticket_label(t: Ticket, directory: Directory) -> str:
-    """"吉利社区 #0042" where codes repeat across communities, else "#0042"."""
+    """"吉利社区 #0042" where a street has several communities (a code is unique, the
+    community name is for the reader), else "#0042"."""
     if len(directory.communities) > 1 and t.community in directory.communities:
         return f"{directory.communities[t.community].name} {t.label}"
     return t.label
 
 
 def place_text(t: Ticket, personal: bool) -> str:
-    parts = [f"{t.building}号楼"] if t.building else []
-    if personal and t.unit:
-        parts.append(f"{t.unit}单元")
-    if personal and t.room:
-        parts.append(f"{t.room}室")
-    if t.landmark:
-        parts.append(t.landmark)
-    return "".join(parts) or "未说明"
+    """Where, with unit and room only for those who may see them."""
+    return texts.place(t, private=personal)
 
 
 def was_late(t: Ticket, now: datetime) -> bool:

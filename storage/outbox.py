@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
@@ -122,28 +123,22 @@ def mark_sent(session: Session, sent: list[tuple[OutboxRow, str]], now: datetime
         [{"row_id": row.id, "sent_at": now, "message_id": message_id, "attempts": row.attempts + 1}
          for row, message_id in sent],
     )
-    links = [
-        {"platform": row.platform, "chat_id": row.chat_id, "message_id": message_id,
-         "ticket_id": row.ticket_id}
+    _link(session, MessageLink, "ticket_id", sent)
+    _link(session, CardLink, "card_id", sent)
+
+
+def _link(session: Session, table: Any, key: str, sent: list[tuple[OutboxRow, str]]) -> None:
+    """Remember which delivered messages are about a ticket (or a card), so a reply to
+    one of them is understood."""
+    rows = [
+        {"platform": row.platform, "chat_id": row.chat_id, "message_id": message_id, key: getattr(row, key)}
         for row, message_id in sent
-        if row.ticket_id is not None and message_id
+        if getattr(row, key) is not None and message_id
     ]
-    if links:
+    if rows:
         session.execute(
-            insert_for(session, MessageLink).on_conflict_do_nothing(
-                index_elements=["platform", "chat_id", "message_id"]),
-            links,
-        )
-    card_links = [
-        {"platform": row.platform, "chat_id": row.chat_id, "message_id": message_id, "card_id": row.card_id}
-        for row, message_id in sent
-        if row.card_id is not None and message_id
-    ]
-    if card_links:
-        session.execute(
-            insert_for(session, CardLink).on_conflict_do_nothing(
-                index_elements=["platform", "chat_id", "message_id"]),
-            card_links,
+            insert_for(session, table).on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"]),
+            rows,
         )
 
 
