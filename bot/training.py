@@ -54,6 +54,8 @@ RESIDENT_HEADS = (
     Head("urgency", lambda e: e.labels["urgency"], ("emergency", "normal", "urgent")),
 )
 STAFF_HEADS = (Head("intent", lambda e: e.labels["intent"], STAFF_INTENTS),)
+_HEADS = {"residents": RESIDENT_HEADS, "staff": STAFF_HEADS}
+_HEADS_BY_NAME = {id(RESIDENT_HEADS): "residents", id(STAFF_HEADS): "staff"}
 
 
 @dataclass
@@ -166,13 +168,31 @@ def evaluate_staff(model: dict[str, Any] | linear.LinearModel, examples: Sequenc
 def cross_validate(examples: Sequence[Example], heads: Sequence[Head], c: float,
                    stratum: Callable[[Example], str], seed: int = SEED, k: int = FOLDS,
                    tokenize: Callable[[str], list[str]] = tokens) -> list[tuple[list[int], dict[str, Any]]]:
-    """Train on k−1 folds, keep the model for the held-out fold: (held-out indices, model)."""
-    out = []
-    for held in _folds(examples, k, seed, stratum):
+    """Train on k−1 folds, keep the model for the held-out fold: (held-out indices, model).
+    The folds are trained in parallel processes (one per core, each text tokenised once
+    here); the result does not depend on how many run at once."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    token_map = {e.text: tokenize(e.text) for e in examples}
+    folds = _folds(examples, k, seed, stratum)
+    jobs = []
+    for held in folds:
         held_set = set(held)
         train = [e for i, e in enumerate(examples) if i not in held_set]
-        out.append((held, fit(train, heads, c, seed, tokenize)))
-    return out
+        jobs.append((train, _HEADS_BY_NAME[id(heads)], c, seed, {e.text: token_map[e.text] for e in train}))
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    if workers == 1:
+        models = [_fit_fold(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            models = list(pool.map(_fit_fold, jobs))
+    return list(zip(folds, models, strict=True))
+
+
+def _fit_fold(job: tuple[list[Example], str, float, int, dict[str, list[str]]]) -> dict[str, Any]:
+    train, heads_name, c, seed, token_map = job
+    return fit(train, _HEADS[heads_name], c, seed, token_map.__getitem__)
 
 
 def cv_report_residents(examples: Sequence[Example], folds: list[tuple[list[int], dict[str, Any]]],
