@@ -153,7 +153,7 @@ def test_an_escalation_is_told_to_the_residents_group_in_neutral_words(bot):
 
 def test_an_unclear_reply_gets_one_short_question_with_choices(bot):
     bot.say("jl-3", "张阿姨", "3号楼楼道灯不亮")
-    replies = bot.tell("王芳", "嗯", reply_to=notification(bot).message_id)
+    replies = bot.tell("王芳", "这个嘛", reply_to=notification(bot).message_id)
     [question] = said_to(replies, "王芳")
     assert "1 已解决" in question and "2 已接单" in question
     bot.tell("王芳", "2")
