@@ -122,5 +122,5 @@ def load(path: Path) -> LinearModel:
 def save(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    with gzip.GzipFile(path, "wb", mtime=0) as f:  # mtime 0: the same model, the same bytes
-        f.write(raw.encode("utf-8"))
+    with path.open("wb") as out, gzip.GzipFile(filename="", fileobj=out, mode="wb", mtime=0) as f:
+        f.write(raw.encode("utf-8"))  # no name, no time in the header: the same model, the same bytes
