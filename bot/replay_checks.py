@@ -19,10 +19,13 @@ from datetime import datetime, timedelta, tzinfo
 
 from bot.replay_journal import Cause, Delivered, Journal
 from handlers.directory import Directory, Role, Staff
-from handlers.tickets import OPEN_STATUSES, Status, Ticket, TicketEvent
+from handlers.tickets import OPEN_STATUSES, STATUS_LABELS, Status, Ticket, TicketEvent
 from handlers.timers import DueKind
 
 WAITING = {Status.NEW, Status.ASSIGNED, Status.TRANSFERRED}
+LEFT_BY = {Status.ACKNOWLEDGED: "接单", Status.RESOLVED: "办结", Status.CLOSED: "办结", Status.MERGED: "合并",
+           Status.DISMISSED: "关闭(无需处理)", Status.WITHDRAWN: "撤销", Status.ESCALATED: "上报",
+           Status.REOPENED: "重新处理"}
 SAME_MINUTE = timedelta(seconds=59)
 
 
@@ -102,6 +105,20 @@ class Timeline:
             holder = staff_id
         return holder
 
+    def left(self, when: datetime, states: set[Status] | frozenset[Status]) -> tuple[datetime | None, str | None]:
+        """When, after ``when``, the ticket first left ``states``, and how (接单, 办结, 合并 …)."""
+        for e in self.events:
+            if e.at > when and e.to_status is not None and e.to_status not in states:
+                return e.at, LEFT_BY.get(e.to_status, STATUS_LABELS[e.to_status])
+        return None, None
+
+    def reopened_after(self, resolved_at: datetime) -> bool:
+        """Reopened (不满意) after this fix and before the next one."""
+        later = [r for r in self.resolutions if r > resolved_at]
+        until = min(later) if later else None
+        return any(e.to_status is Status.REOPENED and e.at > resolved_at and (until is None or e.at < until)
+                   for e in self.events)
+
     def escalated_before(self, when: datetime, times: int) -> bool:
         """Escalated at least ``times`` times (grid → community → street) by then."""
         return sum(1 for e in self.events if e.to_status is Status.ESCALATED and e.at <= when) >= times
@@ -139,10 +156,11 @@ def _reaches(d: Delivered, person: Staff) -> bool:
     return d.text.startswith(f"@{person.name} ")
 
 
-def check_receipts(requests: list[tuple[int, datetime, str, str, Ticket]], evidence: Evidence,
+def check_receipts(requests: list[tuple[int, datetime, str, str, Ticket, str]], evidence: Evidence,
                    check: Check) -> None:
-    """``requests``: (line number, posted at, platform, chat, the ticket it opened or joined)."""
-    for number, at, platform, chat_id, ticket in requests:
+    """``requests``: (line number, posted at, platform, chat, the ticket it opened or joined,
+    why an answer may have waited: "" or how it became a ticket later)."""
+    for number, at, platform, chat_id, ticket, via in requests:
         assert ticket.id is not None
         answers = [d for d in evidence.deliveries[ticket.id]
                    if (d.platform, d.chat_id) == (platform, chat_id) and d.at >= at]
@@ -150,7 +168,7 @@ def check_receipts(requests: list[tuple[int, datetime, str, str, Ticket]], evide
         if first is not None and first - at <= SAME_MINUTE:
             check.passed()
         elif first is not None:
-            check.failed(Finding(ticket.label, f"第{number}行的诉求 {evidence.hm(at)} 发出,"
+            check.failed(Finding(ticket.label, f"第{number}行的诉求 {evidence.hm(at)} 发出,{via}"
                                                f"{_minutes(first - at)}后({evidence.hm(first)})才回执"))
         else:
             check.failed(Finding(ticket.label, f"第{number}行的诉求没有得到回执"))
@@ -258,7 +276,9 @@ def check_follow_up(timelines: list[Timeline], evidence: Evidence, end: datetime
             visits = [c for c, d in evidence.timer_deliveries(t.id, DueKind.RETURN_VISIT)
                       if d is not None and c.at > resolved_at]
             note = None
-            if not visits:
+            if not visits and tl.reopened_after(resolved_at):
+                note = Finding(t.label, f"{evidence.hm(resolved_at)}的办结被评“不满意”,重新处理,不再回访这一次")
+            elif not visits:
                 due = plan.get(t.id, {}).get(DueKind.RETURN_VISIT.value)
                 if due is not None and due > end and resolved_at == tl.resolutions[-1]:
                     note = Finding(t.label, f"回访任务{evidence.hm(due)}到期,试运行已结束")

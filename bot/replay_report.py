@@ -65,11 +65,12 @@ def rate_definitions(settings: Settings) -> dict[str, str]:
     ack = "、".join(f"{URGENCY_LABELS[u]}{_duration(s.acknowledge)}" for u, s in sla.items())
     fix = "、".join(f"{URGENCY_LABELS[u]}{_duration(s.resolve)}" for u, s in sla.items())
     return {
-        "response": f"这段时间新登记的工单中,在接单时限内接单(工作人员回“收到”等)的比例。接单时限:{ack}。"
-                    "没先接单就直接办结的,不算按时接单。",
+        "response": f"这段时间新登记的工单中,在接单时限内有了答复(工作人员回“收到”接单,或者直接办好)的比例。"
+                    f"接单时限:{ack}。",
         "resolution": f"这段时间办结的工单,加上办结时限已过还没办结的工单,其中在时限内办结的比例。办结时限:{fix}。"
                       "居民评“不满意”的,工单重新打开,那次办结不算。",
-        "satisfaction": "这段时间收到的评价中,“满意”和“基本满意”的比例;过期没评价的不算。",
+        "satisfaction": "这段时间收到的评价中,“满意”和“基本满意”的比例;过期没评价的不算。"
+                        "评“不满意”的工单重新处理后请居民再评,一件工单只算最后一次评价。",
         "common": "误报、不是诉求、居民撤销、合并到别的工单的,都不计入三率。口径与每天的日报相同。",
     }
 
@@ -172,17 +173,16 @@ def _overdue(ctx: _Context) -> list[dict[str, Any]]:
         t = tl.ticket
         missed = []
         if t.ack_due and t.ack_due <= end and tl.status_at(t.ack_due) in WAITING:
-            met = tl.first_ack[0] if tl.first_ack else None
-            missed.append(("接单", t.ack_due, met if met and met > t.ack_due else None))
+            missed.append(("接单", t.ack_due, *tl.left(t.ack_due, WAITING)))
         if t.resolve_due and t.resolve_due <= end and tl.status_at(t.resolve_due) in OPEN_STATUSES:
-            met = next((r for r in tl.resolutions if r > t.resolve_due), None)
-            missed.append(("办结", t.resolve_due, met))
-        for what, due, met in missed:
+            missed.append(("办结", t.resolve_due, *tl.left(t.resolve_due, OPEN_STATUSES)))
+        for what, due, met, how in missed:
             holder = tl.holder_at(due)
             later = [s for at, s in tl.holders if at > due and s != holder]
             found.append({
                 "ticket": t.label, "category": CATEGORY_LABELS[t.category], "grid": ctx.grid(t.grid),
                 "building": t.building, "missed": what, "due": ctx.when(due), "met": ctx.when(met),
+                "met_by": how,
                 "late_minutes": int(((met or end) - due).total_seconds() // 60),
                 "held_by": ctx.name(holder), "then_held_by": [ctx.name(s) for s in dict.fromkeys(later)],
                 "status_at_end": STATUS_LABELS[t.status], "escalation_level": t.escalation_level,
@@ -200,6 +200,7 @@ def _follow_ups(ctx: _Context) -> dict[str, Any]:
     return {
         **{label: told[kind.value] for kind, label in FOLLOW_UPS},
         "网格员主动上报": by_staff,
+        "回访已记录": sum(1 for e in events if e.action == "return_visit"),
         "超期未评价自动办结": sum(1 for e in events if e.action == "unrated"),
         "免打扰时段暂缓发送": len(held),
         "held_at_end": ctx.facts.held_at_end,
@@ -283,8 +284,10 @@ def _bot_said(ctx: _Context, names: ChatNames) -> dict[str, Any]:
 
 def _checks(ctx: _Context, outcomes: list[tuple[Posted, str, Ticket | None]]) -> list[Check]:
     receipts = Check("receipt", "每条诉求一发出就有回执")
-    requests = [(p.line.number, p.line.at, p.platform, p.chat_id, t) for p, o, t in outcomes
-                if t is not None and o in ("opened", "joined", "filed_later", "card_filed")]
+    via = {"opened": "", "joined": "", "card_filed": "机器人拿不准、交网格员判断,网格员立案后,",
+           "filed_later": "机器人没登记,网格员回复“立案”后,"}
+    requests = [(p.line.number, p.line.at, p.platform, p.chat_id, t, via[o]) for p, o, t in outcomes
+                if t is not None and o in via]
     check_receipts(requests, ctx.evidence, receipts)
     deadlines = Check("deadlines", "超时前有提醒,超时后有督办(超时通知、备岗接手、告知网格长、上报社区和街道)")
     timelines = list(ctx.timelines.values())

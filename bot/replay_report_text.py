@@ -109,7 +109,7 @@ def _overdue(r: dict[str, Any]) -> list[str]:
         return [*out, "  没有工单超时。"]
     holders: dict[str, int] = {}
     for o in overdue:
-        met = f"晚{_late(o['late_minutes'])}{o['missed']}" if o["met"] else \
+        met = f"晚{_late(o['late_minutes'])}{o['met_by']}" if o["met"] else \
             f"到期末仍未{o['missed']}(已超{_late(o['late_minutes'])})"
         then = f",后由{'、'.join(o['then_held_by'])}接手" if o["then_held_by"] else ""
         out.append(f"  {o['ticket']} {o['category']} {o['grid']}{' ' + o['building'] + '号楼' if o['building'] else ''}:"
@@ -128,7 +128,7 @@ def _follow_ups(r: dict[str, Any]) -> list[str]:
            f"告知网格长 {f['超时未接单告知网格长']} 次",
            f"  办结:提醒 {f['办结提醒']} 次,超时上报社区 {f['超时未办结上报社区']} 次,"
            f"上报街道 {f['超时未办结上报街道']} 次;网格员主动上报 {f['网格员主动上报']} 次",
-           f"  办结以后:回访任务 {f['回访任务']} 次,评价提醒 {f['评价提醒']} 次,"
+           f"  办结以后:回访任务 {f['回访任务']} 次(网格员记下回访结果 {f['回访已记录']} 次),评价提醒 {f['评价提醒']} 次,"
            f"超期未评价自动办结 {f['超期未评价自动办结']} 件",
            f"  免打扰时段暂缓、到早上才发出的消息 {f['免打扰时段暂缓发送']} 条(紧急情况从不暂缓)"]
     if f["held_at_end"]:
