@@ -144,6 +144,8 @@ def _emergencies(r: dict[str, Any]) -> list[str]:
         ack = f"{e['first_ack_minutes']:g}分钟后{e['acknowledged_by']}接单" if e["first_ack_minutes"] is not None \
             else "没有人接单"
         how = "(后来升为紧急)" if e["raised_later"] else ""
+        if e["now_urgency"] != "紧急":
+            how += f"(网格员改为{e['now_urgency']})"
         where = f"{e['building']}号楼" if e["building"] else e["grid"]
         out.append(f"  {e['ticket']} {e['category']}{how} {where} {_short(e['since'])}:{ack};{told};"
                    f"现在{e['status_at_end']}")

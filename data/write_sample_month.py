@@ -21,7 +21,8 @@ co-report (joins an open ticket), card (the bot is unsure and asks a worker), ch
 (no ticket), rate:satisfied / rate:basically / rate:dissatisfied, and for staff
 corrections 立案 / 忽略 / 误报 / 不是诉求 / 改类别 / 改紧急程度 / 改位置 / 合并.
 ``late: "ack"`` marks a request whose worker will miss the acknowledgement
-deadline, ``late: "fix"`` one that will not be fixed in time.
+deadline, ``late: "fix"`` one that will not be fixed in time; ``redone`` a 不满意
+after which the worker fixes it again and the resident rates anew.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Month:
         self.day = day
 
     def _add(self, hm: str, record: dict[str, Any], *, id: str | None, to: str | None, expect: str | None,
-             late: str | None, kind: str | None) -> None:
+             late: str | None, kind: str | None, redone: bool = False) -> None:
         line: dict[str, Any] = {"at": f"{YEAR}-{self.day}T{hm}:00+08:00", **record}
         if id:
             line["id"] = id
@@ -58,15 +59,18 @@ class Month:
             line["expect"] = expect
         if late:
             line["late"] = late
+        if redone:
+            line["redone"] = True
         self.lines.append(line)
 
     def g(self, hm: str, chat: str, who: str, text: str, *, id: str | None = None, to: str | None = None,
-          expect: str | None = None, late: str | None = None, kind: str | None = None) -> None:
+          expect: str | None = None, late: str | None = None, kind: str | None = None,
+          redone: bool = False) -> None:
         """Someone writes in a group."""
         record: dict[str, Any] = {"chat": CHATS[chat], "from": who, "text": text}
         if chat == "wx6":
             record = {"platform": "wechat", **record}
-        self._add(hm, record, id=id, to=to, expect=expect, late=late, kind=kind)
+        self._add(hm, record, id=id, to=to, expect=expect, late=late, kind=kind, redone=redone)
 
     def p(self, hm: str, who: str, text: str, *, id: str | None = None, to: str | None = None,
           expect: str | None = None, late: str | None = None, wechat: bool = False) -> None:
@@ -130,9 +134,14 @@ g("16:30", "wx6", "唐奶奶", "满意 谢谢", expect="rate:satisfied")
 g("17:30", "6", "小郭", "谁家有打气筒 借用一下", expect="chat")
 g("21:00", "w2", "蒋姐", "晚安各位", expect="chat")
 g("11:10", "6", "物业小陈", "物业通知:本月物业费可以在手机上交了 扫公告栏的二维码", expect="chat")
+g("11:30", "w2", "许阿姨", "8号楼的单元门关不上 锁坏了", id="d1-lock8", expect="ticket")
+p("11:40", "孙强", "收到", to="d1-lock8")
+p("17:10", "孙强", "门锁换好了", to="d1-lock8")
+g("17:20", "w2", "许阿姨", "满意", expect="rate:satisfied")
+g("07:20", "3", "钱叔", "早上好 今天有雨", expect="chat")
 # ── 9月29日 周二 ──────────────────────────────────────────────────────────
 m.on("09-29")
-g("07:15", "3", "周奶奶", "楼顶漏水了 我家天花板一直往下滴 都发霉了", id="d2-roof", expect="ticket", late="fix")
+g("07:15", "3", "周奶奶", "楼顶漏水了 我家天花板一直往下滴 都发霉了 我电话13912345678", id="d2-roof", expect="ticket", late="fix")
 p("07:50", "王芳", "收到 我上午去看看", to="d2-roof")
 g("08:05", "3", "钱叔", "快来人 3号楼2单元401的李大爷摔倒了 起不来", id="d2-fall", expect="emergency")
 p("08:06", "王芳", "收到 马上到", to="d2-fall")
@@ -165,6 +174,7 @@ g("14:40", "w2", "罗叔", "1", expect="rate:satisfied")
 g("16:00", "3", "马姐", "团购的苹果到了 在3号楼门口 自己来拿", expect="chat")
 g("19:30", "wx6", "小潘", "有人知道附近哪里修自行车吗", expect="chat")
 g("17:40", "w2", "志愿者小吴", "明天上午社区组织垃圾分类宣传 欢迎大家来", expect="chat")
+g("12:10", "3", "马姐", "今天菜市场的白菜真便宜", expect="chat")
 # ── 9月30日 周三:节前检查 ───────────────────────────────────────────────────
 m.on("09-30")
 g("07:55", "3", "小刘", "楼下那几辆共享单车把单元门口堵了 轮椅推不出去", id="d3-bikes", expect="ticket")
@@ -238,6 +248,7 @@ g("21:00", "3", "吴师傅", "满意", expect="rate:satisfied")
 g("15:00", "wx6", "苏姐", "国庆出去玩的人真多 高速堵死了", expect="chat")
 g("15:30", "6", "何大爷", "今天下午小广场有人下棋 一起来", expect="chat")
 g("17:10", "w2", "沈老师", "明天有没有人去超市 帮我带点菜", expect="chat")
+g("07:50", "w2", "冯大爷", "今天早上雾好大", expect="chat")
 # ── 10月3日 周六:国庆,夜里水管爆了 ───────────────────────────────────────────
 m.on("10-03")
 g("09:30", "3", "郑老师", "今天天气真好 孩子们都在楼下玩", expect="chat")
@@ -259,7 +270,7 @@ p("07:05", "孙强", "刚看到 我这就去", to="d6-pipe")
 p("07:06", "孙强", "忽略", to="d6-more", expect="忽略")
 g("07:30", "w2", "冯大爷", "昨晚自己把总阀关了 楼道里全是水", expect="chat")
 p("09:40", "孙强", "修好了 换了个新阀门", to="d6-pipe")
-g("09:50", "w2", "冯大爷", "不满意 昨晚等了一宿没人来", expect="rate:dissatisfied")
+g("09:50", "w2", "冯大爷", "不满意 昨晚等了一宿没人来", expect="rate:dissatisfied", redone=True)
 p("10:30", "孙强", "楼道的水也拖干净了 夜里手机静音了没看到 对不起大家", to="d6-pipe")
 g("10:35", "w2", "冯大爷", "2", expect="rate:basically")
 g("11:00", "6", "杨师傅", "南门栏杆还是坏的", expect="co-report")
@@ -292,6 +303,7 @@ p("16:00", "孙强", "已处理 车已经挪走了 跟车主也说了", to="d8-c
 g("16:10", "wx6", "谢大爷", "满意", expect="rate:satisfied")
 g("09:40", "3", "小刘", "有没有人拼车回老家", expect="chat")
 g("13:10", "6", "小郭", "周一也放假 真好", expect="chat")
+g("20:00", "6", "林姐", "今天晚上有球赛", expect="chat")
 # ── 10月6日 周二:国庆 ─────────────────────────────────────────────────────
 m.on("10-06")
 p("09:30", "赵敏", "下水道通了 是被塑料袋堵的", to="d8-drain3")
@@ -341,7 +353,7 @@ g("11:40", "3", "陈大姐", "满意 谢谢", expect="rate:satisfied")
 g("14:00", "3", "物业小陈", "通知:明天上午物业来清洗二次供水水箱,9点到11点停水", expect="chat")
 g("14:02", "3", "王大妈", "收到", expect="chat")
 g("15:30", "6", "杨师傅", "@刘洋 广告屏那事怎么样了", expect="chat")
-g("16:20", "wx6", "小潘", "6号楼外墙的瓷砖掉下来了 差点砸到人", id="d11-tile", expect="emergency")
+g("16:20", "wx6", "小潘", "6号楼外墙的瓷砖掉下来了 差点砸到人", id="d11-tile", expect="emergency", late="fix")
 p("16:21", "孙强", "收到 马上到", to="d11-tile", wechat=True)
 p("16:50", "孙强", "瓷砖掉落的地方已经拉了警戒线 物业在修", to="d11-tile", wechat=True)
 g("17:00", "wx6", "唐奶奶", "吓死了 以后走路靠边", expect="chat")
@@ -357,6 +369,7 @@ g("11:00", "6", "彭阿姨", "2", expect="rate:basically")
 g("13:40", "js", "王芳", "张书记 3号楼楼顶的维修基金申请表我放您桌上了", expect="chat")
 g("13:00", "6", "物业小陈", "物业通知:6号楼电梯本周五下午例行保养 暂停使用两小时", expect="chat")
 g("08:10", "w2", "蒋姐", "节后第一天 大家加油", expect="chat")
+g("18:30", "3", "孙阿姨", "楼下新开了一家早点铺 油条不错", expect="chat")
 # ── 10月9日 周五 ──────────────────────────────────────────────────────────
 m.on("10-09")
 g("08:15", "6", "刘阿姨", "有人来看了吗", expect="chat")
@@ -388,6 +401,7 @@ g("16:40", "6", "田叔", "满意", expect="rate:satisfied")
 g("12:00", "wx6", "苏姐", "周五了 真快", expect="chat")
 p("15:00", "赵敏", "灭火器换新的了", to="d9-extinguisher")
 g("15:30", "w2", "韦阿姨", "满意", expect="rate:satisfied")
+g("19:40", "6", "小郭", "我家孩子考试考了第一 哈哈", expect="chat")
 # ── 10月10日 周六:调休上班 ───────────────────────────────────────────────────
 m.on("10-10")
 g("08:20", "3", "郑老师", "今天调休上班 大家别忘了", expect="chat")
@@ -410,6 +424,7 @@ g("11:00", "wx6", "苏姐", "调休上班好累", expect="chat")
 g("14:00", "js", "刘洋", "张书记 下周一的会几点", expect="chat")
 g("14:10", "js", "张伟", "上午九点", expect="chat")
 g("12:20", "3", "马姐", "周六还上班的举手🙋", expect="chat")
+g("18:10", "6", "黄阿姨", "今天的晚霞真好看", expect="chat")
 # ── 10月11日 周日 ─────────────────────────────────────────────────────────
 m.on("10-11")
 g("09:00", "3", "马姐", "周末愉快", expect="chat")
@@ -448,10 +463,11 @@ g("15:10", "wx6", "苏姐", "{code:d15-shedlight} 撤销 是开关没开 自己�
 g("08:10", "6", "韩姐", "6号楼的楼道大家自己也注意保持干净", expect="chat")
 g("13:40", "3", "王大妈", "3号楼1单元的信箱被人撬了", id="d15-mailbox", expect="ticket")
 p("13:50", "王芳", "收到 让物业查监控", to="d15-mailbox")
+g("20:10", "3", "马姐", "晚上一起去跳广场舞吗", expect="chat")
 # ── 10月13日 周二 ─────────────────────────────────────────────────────────
 m.on("10-13")
 p("08:35", "王芳", "收到 刘洋的单子我来", to="d15-pile")
-g("09:00", "w2", "老高", "9号楼外墙的瓷砖也掉了 差点砸到人", id="d16-tile9", expect="emergency")
+g("09:00", "w2", "老高", "9号楼外墙的瓷砖也掉了 差点砸到人", id="d16-tile9", expect="emergency", late="fix")
 p("09:01", "孙强", "收到 马上到", to="d16-tile9")
 p("09:30", "孙强", "瓷砖掉落的地方已经拉了警戒线 物业在修", to="d16-tile9")
 g("10:10", "3", "钱叔", "单元门的门禁坏了 刷卡开不了", id="d16-door3", expect="ticket")
@@ -473,6 +489,8 @@ g("08:20", "w2", "沈老师", "今天社区卫生服务中心免费体检 带身
 g("12:40", "6", "小郭", "谁知道附近哪有修手机的", expect="chat")
 p("11:30", "王芳", "信箱锁换了 监控也调了", to="d15-mailbox")
 g("11:40", "3", "王大妈", "满意 谢谢", expect="rate:satisfied")
+g("09:10", "6", "刘阿姨", "6号楼2单元的楼梯扶手油漆掉了 有木刺 扎手", id="d16-rail6", expect="ticket")
+p("13:55", "刘洋", "收到 明天找人打磨", to="d16-rail6")
 # ── 10月14日 周三 ─────────────────────────────────────────────────────────
 m.on("10-14")
 g("08:30", "6", "周叔", "6号楼门口的路灯又不亮了", id="d17-lamp2", expect="ticket", late="ack")
@@ -485,7 +503,7 @@ g("11:35", "w2", "冯大爷", "1", expect="rate:satisfied")
 g("14:00", "3", "孙阿姨", "楼道灯又一闪一闪的", id="d17-flicker", expect="ticket")
 p("14:08", "王芳", "收到", to="d17-flicker")
 p("15:10", "王芳", "灯修好了 换了新灯管", to="d17-flicker")
-g("15:30", "3", "孙阿姨", "不满意 还是一闪一闪的", expect="rate:dissatisfied")
+g("15:30", "3", "孙阿姨", "不满意 还是一闪一闪的", expect="rate:dissatisfied", redone=True)
 p("16:20", "王芳", "收到 我再去看", to="d17-flicker")
 g("18:00", "6", "周叔", "@刘洋 路灯那事怎么样了", expect="chat")
 
@@ -498,6 +516,8 @@ g("14:10", "3", "钱叔", "满意", expect="rate:satisfied")
 g("20:00", "wx6", "曾阿姨", "晚上好", expect="chat")
 g("17:00", "js", "张伟", "明天上午九点开会 说一下节后的单子", expect="chat")
 g("12:30", "wx6", "唐奶奶", "今天太阳好 晒被子", expect="chat")
+p("15:30", "刘洋", "扶手打磨好了 刷了漆", to="d16-rail6")
+g("15:40", "6", "刘阿姨", "满意", expect="rate:satisfied")
 # ── 10月15日 周四:夜里楼道冒烟 ───────────────────────────────────────────────
 m.on("10-15")
 p("08:40", "王芳", "这次把整个灯座换了 不闪了", to="d17-flicker")
@@ -543,10 +563,11 @@ p("08:40", "孙强", "收到 今天跟跳舞的队长说", to="d18-dance")
 p("11:00", "孙强", "已处理 跟队长说好了 晚上九点半以前结束", to="d18-dance")
 g("11:10", "w2", "冯大爷", "满意", expect="rate:satisfied")
 g("19:20", "6", "林姐", "周末有没有人去郊区摘苹果", expect="chat")
+g("07:10", "3", "郑老师", "明天早上有雾 开车慢点", expect="chat")
 # ── 10月17日 周六 ─────────────────────────────────────────────────────────
 m.on("10-17")
 g("09:30", "3", "马姐", "周末有没有人一起去公园", expect="chat")
-g("10:10", "6", "杨师傅", "小区南门的栏杆又坏了", id="d20-gate2", expect="ticket")
+g("10:10", "6", "杨师傅", "小区南门的栏杆又坏了", id="d20-gate2", expect="ticket", late="fix")
 g("11:00", "w2", "许阿姨", "垃圾车今天来吗", expect="chat")
 g("15:20", "3", "小刘", "顶楼的水箱在漏水 楼梯上全是水", id="d20-tank", expect="ticket")
 p("15:30", "王芳", "收到 周末我也过去看看", to="d20-tank")
@@ -556,6 +577,7 @@ g("20:00", "6", "小郭", "周末愉快", expect="chat")
 g("16:30", "w2", "邓师傅", "有没有人捡到一只橘猫", expect="chat")
 g("08:40", "3", "吴师傅", "周六睡个好觉", expect="chat")
 g("17:20", "wx6", "曾阿姨", "楼下的桂花真香", expect="chat")
+g("10:30", "wx6", "谢大爷", "明天降温 记得加衣服", expect="chat")
 # ── 10月18日 周日 ─────────────────────────────────────────────────────────
 m.on("10-18")
 g("10:00", "3", "张阿姨", "今天好多人在小广场跳舞", expect="chat")
@@ -595,11 +617,20 @@ p("15:50", "孙强", "井盖垫好了 不响了", to="d21-cover")
 g("16:00", "w2", "许阿姨", "满意", expect="rate:satisfied")
 g("07:50", "3", "钱叔", "周一 又是新的一周", expect="chat")
 g("09:10", "wx6", "物业小陈", "物业通知:本周四下午6号楼停水两小时 检修管道", expect="chat")
+g("19:40", "6", "韩姐", "周末去看我妈了", expect="chat")
+g("19:20", "3", "吴师傅", "3号楼停电了 家里全黑", id="d22-power", expect="ticket")
+g("19:22", "3", "马姐", "我家也是 全黑了", expect="co-report")
+g("19:23", "3", "钱叔", "+1", expect="co-report")
+p("19:25", "王芳", "收到 马上联系供电局", to="d22-power")
+p("19:50", "王芳", "供电局说是线路故障 正在抢修", to="d22-power")
+p("20:40", "王芳", "来电了 供电局修好了", to="d22-power")
+g("20:42", "3", "马姐", "来电了 谢谢", expect="chat")
+g("20:45", "3", "吴师傅", "满意", expect="rate:satisfied")
 # ── 10月20日 周二 ─────────────────────────────────────────────────────────
 m.on("10-20")
 p("09:00", "王芳", "狗的事跟那户说了 他们会注意", to="d22-dog")
 p("09:01", "王芳", "1")
-g("09:30", "6", "黄阿姨", "暖气什么时候来啊 家里好冷", id="d23-heat", expect="ticket")
+g("09:30", "6", "黄阿姨", "暖气什么时候来啊 家里好冷", id="d23-heat", expect="ticket", late="fix")
 p("09:40", "刘洋", "收到", to="d23-heat")
 p("10:10", "刘洋", "需要供热公司来处理 我上报一下", to="d23-heat")
 g("10:40", "3", "郑老师", "2", expect="rate:basically")
@@ -620,6 +651,7 @@ g("13:30", "3", "郑老师", "3号楼门口的垃圾分类桶标签掉了 大家
 p("13:45", "王芳", "收到", to="d23-labels")
 p("16:10", "王芳", "标签重新贴好了", to="d23-labels")
 g("16:30", "3", "郑老师", "满意", expect="rate:satisfied")
+g("17:30", "6", "小郭", "谁家的风筝挂树上了", expect="chat")
 # ── 10月21日 周三 ─────────────────────────────────────────────────────────
 m.on("10-21")
 g("08:40", "3", "陈大姐", "2单元楼道配电箱冒烟了 快来人", id="d24-box", expect="emergency")
@@ -639,6 +671,8 @@ p("16:10", "李娜", "收到", to="d24-bins12")
 p("17:20", "李娜", "清理完了 垃圾都拉走了", to="d24-bins12")
 g("17:30", "6", "田叔", "满意", expect="rate:satisfied")
 g("20:40", "w2", "蒋姐", "明天有寒潮", expect="chat")
+g("09:50", "3", "郑老师", "楼下的银杏叶黄了 真好看", expect="chat")
+g("13:00", "w2", "许阿姨", "下雨了 晾的衣服快收", expect="chat")
 # ── 10月22日 周四 ─────────────────────────────────────────────────────────
 m.on("10-22")
 g("08:50", "3", "小刘", "我家门口那块地砖翘起来了 老人容易绊倒", id="d25-tile", expect="ticket")
@@ -696,6 +730,8 @@ g("15:00", "6", "小郭", "小区里的桂花开了 好香", expect="card")  # n
 g("11:30", "6", "杨师傅", "我是7号楼的 楼下的下水道堵了", id="d27-drain7", expect="ticket")
 g("09:20", "3", "郑老师", "周末带孩子去博物馆", expect="chat")
 g("16:40", "wx6", "苏姐", "有人知道快递驿站几点关门吗", expect="chat")
+g("20:00", "w2", "蒋姐", "明天是不是要停电", expect="chat")
+g("20:05", "w2", "老高", "没听说 应该不停", expect="chat")
 # ── 10月25日 周日 ─────────────────────────────────────────────────────────
 m.on("10-25")
 g("10:00", "3", "张阿姨", "今天降温了 老人注意保暖", expect="chat")
@@ -719,7 +755,7 @@ p("15:00", "孙强", "灯换好了", to="d29-light9")
 p("09:30", "刘洋", "收到", to="d27-drain7")
 p("11:20", "刘洋", "下水道通开了", to="d27-drain7")
 g("11:30", "6", "杨师傅", "满意", expect="rate:satisfied")
-g("15:20", "w2", "邓师傅", "3", expect="rate:dissatisfied")
+g("15:20", "w2", "邓师傅", "3", expect="rate:dissatisfied", redone=True)
 g("16:00", "w2", "蒋姐", "今天社区发了防诈骗的传单 大家看看", expect="chat")
 g("07:45", "3", "王大妈", "周一了 大家早上好", expect="chat")
 g("17:10", "js", "李红梅", "这个月的台账大家周三前交给我", expect="chat")
@@ -740,5 +776,7 @@ g("10:20", "w2", "邓师傅", "满意 谢谢", expect="rate:satisfied")
 g("17:30", "6", "黄阿姨", "晚上好", expect="chat")
 g("12:00", "wx6", "唐奶奶", "这个月孙强辛苦了", expect="chat")
 g("15:00", "w2", "老高", "月底了 物业费记得交", expect="chat")
+g("14:20", "3", "钱叔", "3号楼1单元的楼道窗户玻璃裂了", id="d30-glass", expect="ticket")
+p("14:30", "王芳", "收到 明天让物业来换", to="d30-glass")
 if __name__ == "__main__":
     sys.stdout.write("\n".join(m.written()) + "\n")
