@@ -21,7 +21,8 @@ co-report (joins an open ticket), card (the bot is unsure and asks a worker), ch
 (no ticket), rate:satisfied / rate:basically / rate:dissatisfied, and for staff
 corrections 立案 / 忽略 / 误报 / 不是诉求 / 改类别 / 改紧急程度 / 改位置 / 合并.
 ``late: "ack"`` marks a request whose worker will miss the acknowledgement
-deadline, ``late: "fix"`` one that will not be fixed in time; ``redone`` a 不满意
+deadline, ``late: "fix"`` one that will not be fixed in time, ``late: "open"`` one
+still not fixed when the month ends; ``redone`` a 不满意
 after which the worker fixes it again and the resident rates anew.
 """
 
@@ -660,7 +661,7 @@ g("08:43", "3", "赵叔", "+1 我们单元也闻到焦糊味了", expect="co-rep
 p("09:20", "王芳", "电工来了 配电箱里一根线烧了 已经换好", to="d24-box")
 g("09:30", "3", "陈大姐", "满意", expect="rate:satisfied")
 g("10:00", "6", "何大爷", "@刘洋 栏杆那事怎么样了", expect="chat")
-g("11:10", "w2", "沈老师", "8号楼楼道的窗户关不上 晚上风大", id="d24-window8", expect="ticket")
+g("11:10", "w2", "沈老师", "8号楼楼道的窗户关不上 晚上风大", id="d24-window8", expect="ticket", late="open")
 p("11:20", "孙强", "收到", to="d24-window8")
 g("14:00", "6", "黄阿姨", "暖气的事供热公司来电话了 说下周", expect="chat")
 p("15:30", "孙强", "窗户修好了", to="d24-window8")
@@ -776,7 +777,7 @@ g("10:20", "w2", "邓师傅", "满意 谢谢", expect="rate:satisfied")
 g("17:30", "6", "黄阿姨", "晚上好", expect="chat")
 g("12:00", "wx6", "唐奶奶", "这个月孙强辛苦了", expect="chat")
 g("15:00", "w2", "老高", "月底了 物业费记得交", expect="chat")
-g("14:20", "3", "钱叔", "3号楼1单元的楼道窗户玻璃裂了", id="d30-glass", expect="ticket")
+g("14:20", "3", "钱叔", "3号楼1单元的楼道窗户玻璃裂了", id="d30-glass", expect="ticket", late="open")
 p("14:30", "王芳", "收到 明天让物业来换", to="d30-glass")
 if __name__ == "__main__":
     sys.stdout.write("\n".join(m.written()) + "\n")
