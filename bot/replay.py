@@ -15,10 +15,11 @@ import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
+from sqlmodel import create_engine
 
 from bot.bootstrap import build_desk
 from bot.platform import InboundSink
@@ -30,11 +31,14 @@ from handlers.desk import Desk
 from handlers.messages import Inbound, Outbound
 from schedules.digest_job import send_digests
 from schedules.scheduler import tick
-from storage.database import session_scope
+from storage.database import make_engine, session_scope
 from storage.replay_queries import next_pending_at
 from storage.repository import SqlTicketStore
 
 log = logging.getLogger(__name__)
+
+
+NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 class SimulatedClock:
@@ -67,7 +71,7 @@ class ReplayPlatform:
         if message.edit_buttons_of is not None:
             return message.edit_buttons_of
         message_id = f"b{next(self._ids)}"
-        self.journal.entries.append(Delivered(
+        self.journal.delivered(Delivered(
             at=self.clock(), platform=self.name, chat_id=message.chat_id, private=message.private,
             text=message.text + (" [图表]" if message.image_png else ""), message_id=message_id,
             ticket_id=message.ticket_id, card_id=message.card_id,
@@ -123,6 +127,8 @@ class Replay:
         first_day = start.astimezone(self.tz).date()
         self.next_digest = datetime.combine(first_day + timedelta(days=1), self.digest_at, self.tz)
         self._swept_at: datetime | None = None
+        self._pending_from: datetime | None = None
+        """No timer or held message is due before this (None: look in the database)."""
         self._posted: dict[int, Posted] = {}
 
     def _digest_after(self, moment: datetime) -> datetime:
@@ -152,18 +158,30 @@ class Replay:
         self.journal.join()
         return ReplayRun(start, self.clock.now, self.journal)
 
+    def _planned(self) -> None:
+        """Fold in what the core planned since the last look: nothing pending can then
+        come before ``_pending_from``, and the database need not be asked until then."""
+        planned, self.journal.pending_from = self.journal.pending_from, None
+        if planned is not None and self._pending_from is not None:
+            self._pending_from = min(self._pending_from, planned)
+
     async def advance(self, to: datetime) -> None:
         """Run, in order, every timer, held message and digest due up to ``to``."""
         while True:
-            with session_scope(self.engine) as session:
-                stuck = self._swept_at == self.clock.now  # already swept now: what is left cannot run
-                due = next_pending_at(session, self.platforms, self.clock.now if stuck else None)
+            self._planned()
+            if self._pending_from is not None and self._pending_from > to and self.next_digest > to:
+                return
+            stuck = self._swept_at == self.clock.now  # already swept now: what is left cannot run
+            with self.engine.connect() as connection:
+                due = next_pending_at(connection, self.platforms, self.clock.now if stuck else None)
+            self._pending_from = due if due is not None else NEVER
             moment = min(m for m in (due, self.next_digest) if m is not None)
             if moment > to:
                 return
             self.clock.now = max(self.clock.now, moment)
             if due is not None and due <= self.clock.now:
                 self._swept_at = self.clock.now
+                self._pending_from = None
                 try:
                     await tick(self.runtime)
                 except Exception:  # a timer that fails must not stop the replay
@@ -214,18 +232,38 @@ class Replay:
         return (*here, None)
 
     def _notification_about(self, earlier: Posted, line: ReplayLine) -> str | None:
+        ticket_id, card_id = self._about(earlier)
+        for entry in reversed(self.journal.by_chat.get((line.platform, line.chat_id), [])):
+            if (ticket_id is not None and entry.ticket_id == ticket_id) or (
+                    card_id is not None and entry.card_id == card_id):
+                return entry.message_id
+        return None
+
+    def _about(self, earlier: Posted) -> tuple[int | None, int | None]:
+        """The ticket an earlier line opened or joined (its receipt says which), else
+        what the database links it to (a card, or a ticket filed from it later)."""
+        cause = self.journal.by_line.get(earlier.line.number)
+        if cause is not None:
+            for message in cause.sent:
+                if message.ticket_id is not None and (message.platform, message.chat_id) == (
+                        earlier.platform, earlier.chat_id):
+                    return message.ticket_id, None
         with session_scope(self.engine) as session:
             store = SqlTicketStore(session)
             message_id = earlier.line.message_id
             ticket_id = store.ticket_for_message(earlier.platform, earlier.chat_id, message_id)
             card = store.card_for_message(earlier.platform, earlier.chat_id, message_id)
-        for entry in reversed(self.journal.entries):
-            if isinstance(entry, Delivered) and entry.platform == line.platform \
-                    and entry.chat_id == line.chat_id and (
-                        (ticket_id is not None and entry.ticket_id == ticket_id)
-                        or (card is not None and entry.card_id == card.id)):
-                return entry.message_id
-        return None
+        return ticket_id, card.id if card is not None else None
+
+
+def replay_engine(url: str) -> Engine:
+    """The database a replay writes to. On PostgreSQL its commits do not wait for the
+    disk (synchronous_commit=off): a crash could lose the last moments of a trial run,
+    which one runs again, and waiting for the disk was most of the time.
+    SQLite already runs with synchronous=NORMAL in WAL mode."""
+    if url.startswith("postgresql"):  # and no ping before each transaction: connections live minutes
+        return create_engine(url, connect_args={"options": "-c synchronous_commit=off"})
+    return make_engine(url)
 
 
 def replay_history(settings: Settings, engine: Engine, history: History, *,

@@ -47,12 +47,12 @@ def _until(value: str | None, timezone: str) -> datetime | None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from bot.replay import replay_history
+    from bot.replay import replay_engine, replay_history
     from bot.replay_input import read_history
     from bot.replay_report import build_report
     from bot.replay_report_text import format_report
     from bot.replay_transcript import ChatNames, transcript_lines
-    from storage.database import make_engine, session_scope, upgrade
+    from storage.database import session_scope, upgrade
     from storage.replay_queries import is_empty
 
     settings = load_settings(args.config)
@@ -76,7 +76,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if url is None:
         url, file = default_database(path)
         _remove_sqlite(file)
-    engine = make_engine(url)
+    engine = replay_engine(url)
     upgrade(engine)
     with session_scope(engine) as session:
         empty = is_empty(session)

@@ -20,7 +20,7 @@ from handlers.desk import Desk
 from handlers.directory import Staff
 from handlers.messages import ButtonPress, Inbound, Outbound
 from handlers.ports import TicketStore
-from handlers.timers import DueKind
+from handlers.timers import Due, DueKind
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,21 @@ class Journal:
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     notices: list[tuple[int, str]] = field(default_factory=list)
     current_line: int | None = None
+    by_line: dict[int, Cause] = field(default_factory=dict)
+    """What the core answered each line."""
+    by_chat: dict[tuple[str, str], list[Delivered]] = field(default_factory=dict)
+    """What the bot said in each chat, in order."""
+    pending_from: datetime | None = None
+    """The earliest timer or held message the core planned since the replay last
+    looked in the database (so it need not look before every line)."""
+
+    def delivered(self, d: Delivered) -> None:
+        self.entries.append(d)
+        self.by_chat.setdefault((d.platform, d.chat_id), []).append(d)
+
+    def expect(self, moment: datetime | None) -> None:
+        if moment is not None and (self.pending_from is None or moment < self.pending_from):
+            self.pending_from = moment
 
     @property
     def deliveries(self) -> list[Delivered]:
@@ -100,6 +115,21 @@ class Journal:
                 cause.delivered.append(found)
 
 
+class _WatchedStore:
+    """The store the core was handed, noting when the timers it plans fall due."""
+
+    def __init__(self, store: TicketStore, journal: Journal) -> None:
+        self._store = store
+        self._journal = journal
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
+        self._journal.expect(min((d.at for d in plan), default=None))
+        self._store.replace_due(ticket_id, plan)
+
+
 class ObservedDesk:
     """The production desk, with each answer written to the journal."""
 
@@ -110,20 +140,30 @@ class ObservedDesk:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._desk, name)
 
+    def _watch(self, store: TicketStore) -> TicketStore:
+        return _WatchedStore(store, self._journal)  # type: ignore[return-value]
+
+    def _note(self, cause: Cause) -> None:
+        self._journal.causes.append(cause)
+        if cause.what == "line" and cause.line is not None:
+            self._journal.by_line[cause.line] = cause
+        for message in cause.sent:
+            self._journal.expect(message.not_before)
+
     def handle_message(self, store: TicketStore, message: Inbound, now: datetime) -> list[Outbound]:
-        sent = self._desk.handle_message(store, message, now)
-        self._journal.causes.append(Cause("line", now, list(sent), line=self._journal.current_line))
+        sent = self._desk.handle_message(self._watch(store), message, now)
+        self._note(Cause("line", now, list(sent), line=self._journal.current_line))
         return sent
 
     def handle_button(self, store: TicketStore, press: ButtonPress, now: datetime
                       ) -> tuple[list[Outbound], str | None]:
-        sent, notice = self._desk.handle_button(store, press, now)
-        self._journal.causes.append(Cause("button", now, list(sent), line=self._journal.current_line))
+        sent, notice = self._desk.handle_button(self._watch(store), press, now)
+        self._note(Cause("button", now, list(sent), line=self._journal.current_line))
         return sent, notice
 
     def handle_due(self, store: TicketStore, ticket_id: int, kind: DueKind, now: datetime) -> list[Outbound]:
-        sent = self._desk.handle_due(store, ticket_id, kind, now)
-        self._journal.causes.append(Cause("timer", now, list(sent), ticket_id=ticket_id, kind=kind.value))
+        sent = self._desk.handle_due(self._watch(store), ticket_id, kind, now)
+        self._note(Cause("timer", now, list(sent), ticket_id=ticket_id, kind=kind.value))
         return sent
 
     def digest_for(self, store: TicketStore, leader: Staff, now: datetime, weekly: bool) -> list[Outbound]:

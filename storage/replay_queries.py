@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from handlers.cards import Card
@@ -33,18 +35,30 @@ def is_empty(session: Session) -> bool:
     return True
 
 
-def next_pending_at(session: Session, platforms: Iterable[str], after: datetime | None = None
+_DUE = DueItemRow.__table__  # type: ignore[attr-defined]
+_OUT = OutboxRow.__table__  # type: ignore[attr-defined]
+_AFTER = bindparam("after", type_=_DUE.c.due_at.type)
+_NEXT_PENDING = {
+    bounded: select(
+        select(func.min(_DUE.c.due_at)).where(
+            _DUE.c.done_at.is_(None), *([_DUE.c.due_at > _AFTER] if bounded else [])).scalar_subquery(),
+        select(func.min(_OUT.c.deliver_after)).where(
+            _OUT.c.sent_at.is_(None), _OUT.c.platform.in_(bindparam("platforms", expanding=True)),
+            *([_OUT.c.deliver_after > _AFTER] if bounded else [])).scalar_subquery(),
+    )
+    for bounded in (False, True)
+}
+
+
+def next_pending_at(connection: Connection, platforms: Iterable[str], after: datetime | None = None
                     ) -> datetime | None:
     """The earliest pending timer or held message (quiet hours), later than ``after``
-    if given."""
-    timer = select(func.min(DueItemRow.due_at)).where(DueItemRow.done_at.is_(None))  # type: ignore[union-attr]
-    held = select(func.min(OutboxRow.deliver_after)).where(
-        OutboxRow.sent_at.is_(None), OutboxRow.platform.in_(list(platforms)))  # type: ignore[union-attr,attr-defined]
+    if given. One statement: the replay asks before every line."""
+    values: dict[str, Any] = {"platforms": list(platforms)}
     if after is not None:
-        timer = timer.where(DueItemRow.due_at > after)  # type: ignore[arg-type]
-        held = held.where(OutboxRow.deliver_after > after)  # type: ignore[arg-type]
-    found = [session.execute(q).scalar_one_or_none() for q in (timer, held)]
-    moments = [_aware(m) for m in found if m is not None]
+        values["after"] = after
+    row = connection.execute(_NEXT_PENDING[after is not None], values).one()
+    moments = [_aware(m) for m in row if m is not None]
     return min(moments) if moments else None
 
 
