@@ -117,7 +117,7 @@ class Replay:
         self.engine = engine
         self.tz = ZoneInfo(settings.timezone)
         self.journal = Journal()
-        self.clock = SimulatedClock(start)
+        self.clock = SimulatedClock(start.astimezone(self.tz))
         ids = itertools.count(1)
         self.platforms = {name: ReplayPlatform(name, self.journal, self.clock, ids) for name in PLATFORMS}
         self.runtime = Runtime(ObservedDesk(desk, self.journal), engine,  # type: ignore[arg-type]
@@ -130,6 +130,10 @@ class Replay:
         self._pending_from: datetime | None = None
         """No timer or held message is due before this (None: look in the database)."""
         self._posted: dict[int, Posted] = {}
+
+    def local(self, moment: datetime) -> datetime:
+        """The clock reads local time, as the live bot's does (texts print its hours)."""
+        return moment.astimezone(self.tz)
 
     def _digest_after(self, moment: datetime) -> datetime:
         local = moment.astimezone(self.tz)
@@ -144,14 +148,14 @@ class Replay:
             await self.runtime.start(flush_every=0)
             for line in history.lines:
                 await self.advance(line.at)
-                self.clock.now = max(self.clock.now, line.at)
+                self.clock.now = self.local(max(self.clock.now, line.at))
                 self.journal.current_line = line.number
                 await self.post(line)
                 self._swept_at = None  # the line may have planned a timer that is already due
             self.journal.current_line = None
             end = max(until or self.clock.now, self.clock.now)
             await self.advance(end)
-            self.clock.now = end
+            self.clock.now = self.local(end)
             await self.runtime.stop()
         finally:
             logging.getLogger().removeHandler(handler)
@@ -178,7 +182,7 @@ class Replay:
             moment = min(m for m in (due, self.next_digest) if m is not None)
             if moment > to:
                 return
-            self.clock.now = max(self.clock.now, moment)
+            self.clock.now = self.local(max(self.clock.now, moment))
             if due is not None and due <= self.clock.now:
                 self._swept_at = self.clock.now
                 self._pending_from = None

@@ -127,6 +127,20 @@ def test_quiet_hours_hold_an_urgent_ping_and_the_report_says_the_deadline_passed
     assert failure["ticket"] == "#0001" and "免打扰" in failure["why"] and "07:00" in failure["why"]
 
 
+def test_texts_sent_by_timers_read_local_time(tmp_path, capsys):
+    """The clock of a replay reads local time, like the live bot's: a reminder sent by
+    a timer names the deadline as the worker knows it."""
+    lines = [
+        line("09:00", "冯大爷", "8号楼水管爆了 水从楼上往下流", chat="wh-grid-2", id="pipe"),
+        line("09:05", "孙强", "收到", private=True, reply_to="pipe"),
+        line("2026-11-24T08:30:00+00:00", "冯大爷", "还没修好", chat="wh-grid-2"),  # 16:30 in Beijing
+    ]
+    _, _, _, said = replay(tmp_path, capsys, lines)
+    [reminder] = [s for s in said if "还未办结" in s]
+    assert reminder.startswith("07:00 [私聊·孙强]"), "due at 03:00, held by quiet hours"
+    assert "办结时限11月24日 09:00" in reminder
+
+
 def test_an_emergency_is_never_held_and_its_leaders_are_told_within_the_minute(tmp_path, capsys):
     lines = [line("23:30", "唐奶奶", "楼道里冒烟了 好像哪家着火了 快来人", chat="文化里6号楼邻居群",
                   platform="wechat")]
