@@ -141,7 +141,7 @@ class ObservedDesk:
         return getattr(self._desk, name)
 
     def _watch(self, store: TicketStore) -> TicketStore:
-        return _WatchedStore(store, self._journal)  # type: ignore[return-value]
+        return _WatchedStore(store, self._journal)
 
     def _note(self, cause: Cause) -> None:
         self._journal.causes.append(cause)
