@@ -171,3 +171,13 @@ def test_digests_every_morning_and_on_mondays_and_no_phone_in_any_group_or_repor
     group_lines = [s for s in month.said if "] 🤖" in s and "私聊" not in s]
     assert not any(p in s for p in phones for s in group_lines)
     assert not any(p in json.dumps(month.report, ensure_ascii=False) for p in phones)
+
+
+def test_the_file_is_what_its_writer_writes():
+    """data/sample-month.jsonl is generated: edit data/write_sample_month.py, then regenerate."""
+    import subprocess
+    import sys
+
+    writer = MONTH.parent / "write_sample_month.py"
+    written = subprocess.run([sys.executable, str(writer)], capture_output=True, text=True, check=True).stdout
+    assert written == MONTH.read_text(encoding="utf-8"), "regenerate: python data/write_sample_month.py > data/sample-month.jsonl"
