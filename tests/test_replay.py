@@ -203,3 +203,16 @@ def test_the_same_history_gives_the_same_figures_on_sqlite_and_postgresql(settin
     assert report["rates"]["total"]["response"] == {"ok": 3, "total": 4, "rate": 0.75}
     assert report["lines"]["joined_ticket"] == 1 and report["follow_ups"]["接单提醒"] == 1
     assert [c["failures"] for c in report["checks"]] == [[], [], [], []]
+
+
+def test_until_runs_the_clock_on_after_the_last_line(tmp_path, capsys):
+    lines = [line("09:00", "周叔", "6号楼门口的路灯不亮了 晚上黑乎乎的", chat="jl-6")]
+    _, _, stopped, _ = replay(tmp_path, capsys, lines)
+    assert stopped["follow_ups"]["接单提醒"] == 0 and stopped["period"]["to"].endswith("09:00+08:00")
+
+    (tmp_path / "replay.db").unlink()
+    _, _, report, said = replay(tmp_path, capsys, lines, "--until", "2026-11-24T09:00")
+    assert report["follow_ups"]["接单提醒"] == 1 and report["bot_said"]["daily_digests"] == 5
+    assert report["period"]["to"] == "2026-11-24T09:00+08:00"
+    stamped = [s for s in said if s[:2].isdigit()]
+    assert stamped[-1].startswith("08:00 [私聊·郑国强]"), "Tuesday's digests are the last thing said"
