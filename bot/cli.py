@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("check-config", cmd_check_config, "validate a config file")
     p.add_argument("file", nargs="?", help="config file to check")
-    p = add("demo", cmd_demo, "replay a morning in three building groups (no tokens, no servers)")
+    p = add("demo", cmd_demo, "replay a bundled morning in three building groups, then its report (no tokens, no servers)")
     p.add_argument("--serve", action="store_true", help="then serve the web desk on it (issue 11)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
@@ -176,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
     up.add_argument("--config")
     up.set_defaults(handler=cmd_db_upgrade)
-    from bot import office_cli  # issue 11: web, login-link, export, staff
+    from bot import office_cli, replay_cli  # issue 11: web, export, staff; issue 12: replay
 
     office_cli.register(sub, add)
+    replay_cli.register(sub, add)
     return parser
 
 

@@ -14,15 +14,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import yaml
 
 from bot.bindings import BindingSync
 from bot.bootstrap import build_desk, open_storage
 from bot.console import ConsolePlatform
-from bot.demo import DEMO_SCRIPT, _console_names, replay, ticket_table
+from bot.demo import console_names, replay_demo, ticket_rows, ticket_table
 from bot.office_cli import issue_login_link
+from bot.replay_transcript import ChatNames, transcript_lines
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -49,7 +47,7 @@ async def _serve(settings: Settings, url: str, start: datetime, host: str, port:
     engine = open_storage(url)
     desk = build_desk(settings)
     BindingSync(desk, engine).refresh()
-    console = ConsolePlatform(_console_names(settings), echo=echo, clock=clock)
+    console = ConsolePlatform(console_names(settings), echo=echo, clock=clock)
     runtime = Runtime(desk, engine, [console], clock)
     await runtime.start(flush_every=1.0)
     app = create_app(settings, engine, clock, desk)
@@ -76,20 +74,17 @@ def serve_demo(settings: Settings, host: str, port: int, echo: Callable[[str], N
         except OSError as exc:
             echo(f"cannot serve on {host}:{port}: {exc.strerror}; try --port")
             return 2
-    data = yaml.safe_load(DEMO_SCRIPT.read_text(encoding="utf-8"))
-    start_date = data["start_date"]
-    echo(f"GridDesk 演示:{settings.street.name}的一个早晨({start_date:%Y-%m-%d}),然后打开工作台\n")
     base = f"http://{host}:{port}"
     if settings.web.base_url != base:
         settings = settings.model_copy(update={"web": settings.web.model_copy(update={"base_url": base})})
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/demo.db"
-        rows = asyncio.run(replay(settings, data["steps"], start_date, url, echo))
-        echo(ticket_table(settings, rows))
-        last = max(r.created_at for r in rows) if rows else None
-        tz = ZoneInfo(settings.timezone)
-        end_of_replay = datetime.combine(start_date, datetime.min.time(), tz).replace(hour=14)
-        start = max(end_of_replay, last.astimezone(tz)) if last else end_of_replay
+        history, run = replay_demo(settings, url)
+        echo(f"GridDesk 演示:{settings.street.name}的一个早晨({history.lines[0].at:%Y-%m-%d}),然后打开工作台\n")
+        for line in transcript_lines(run.journal, ChatNames(settings, settings.directory()), settings.timezone):
+            echo(line)
+        echo(ticket_table(settings, ticket_rows(url)))
+        start = run.end
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(settings, url, start, host, port, echo, ready))
     return 0

@@ -99,7 +99,9 @@ def offer_card(turn: Turn, message: Inbound, reading: Reading | None) -> Card | 
 def file_card(turn: Turn, card: Card, correction: Correction, reading: Reading | None) -> Ticket:
     """立案: the resident's message becomes a ticket, reported by the resident."""
     assert turn.staff is not None
-    location = reading.location if reading else Location()
+    chat = turn.directory.chat(card.platform, card.chat_id)
+    # a photo or voice message has no words to place it: it is where its group is
+    location = reading.location if reading else Location(building=chat.default_building if chat else None)
     category = correction.category or card.category or (reading.category if reading else None) or Category.OTHER
     urgency = correction.urgency or (reading.urgency if reading and reading.is_request else Urgency.NORMAL)
     parsed = ParsedRequest(category, urgency, location, reading.phone if reading else None,

@@ -1,6 +1,7 @@
 """From ticket facts to the leaders' digest figures: which ticket counts where.
 
-响应率: tickets created in the period, acknowledged by their deadline.
+响应率: tickets created in the period, answered by their acknowledgement deadline:
+        acknowledged, or fixed before anyone said 收到 (a fix is an answer too).
 解决率: tickets resolved in the period, or whose resolution deadline passed in it
         unresolved (each ticket counted once), resolved by their deadline.
 满意率: ratings given in the period, 满意 or 基本满意 among all ratings. A ticket
@@ -81,6 +82,11 @@ def scope_for(leader: Staff, directory: Directory) -> DigestScope | None:
     return None
 
 
+def answered_at(f: TicketFacts) -> datetime | None:
+    """When the resident first had an answer: acknowledged, or fixed straight away."""
+    return min((t for t in (f.acknowledged_at, f.resolved_at) if t is not None), default=None)
+
+
 def _within(t: datetime | None, start: datetime, end: datetime) -> bool:
     return t is not None and start <= t < end
 
@@ -106,14 +112,15 @@ class _Tally:
         self.acknowledged += _within(f.acknowledged_at, start, end)
         self.resolved += _within(f.resolved_at, start, end)
         self.escalated += escalated
+        answered = answered_at(f)
         ack_missed = _within(f.ack_due, start, end) and (
-            f.acknowledged_at is None or f.acknowledged_at > f.ack_due)  # type: ignore[operator]
+            answered is None or answered > f.ack_due)  # type: ignore[operator]
         resolve_missed = _within(f.resolve_due, start, end) and (
             f.resolved_at is None or f.resolved_at > f.resolve_due)  # type: ignore[operator]
         self.overdue += counted and (ack_missed or resolve_missed)
         if created and counted:
             self.rates[0] += 1
-            self.rates[1] += _on_time(f.acknowledged_at, f.ack_due, end)
+            self.rates[1] += _on_time(answered, f.ack_due, end)
         resolved_here = _within(f.resolved_at, start, end) and (
             f.resolve_due is None or f.resolve_due >= start)
         if counted and (resolved_here or resolve_missed):

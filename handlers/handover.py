@@ -62,7 +62,7 @@ def place_text(t: Ticket, personal: bool) -> str:
 
 def was_late(t: Ticket, now: datetime) -> bool:
     ack_late = t.ack_due is not None and (
-        (t.acknowledged_at or now) > t.ack_due) and t.status is not Status.WITHDRAWN
+        (t.acknowledged_at or t.resolved_at or now) > t.ack_due) and t.status is not Status.WITHDRAWN
     resolve_late = t.resolve_due is not None and (t.resolved_at or now) > t.resolve_due \
         and t.status not in (Status.WITHDRAWN, Status.MERGED)
     return ack_late or resolve_late

@@ -3,10 +3,11 @@ open tickets through an index, so it stays fast on millions of tickets."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -49,18 +50,43 @@ def _in(column: object, start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)  # type: ignore[operator]
 
 
+_BUILT: dict[tuple[str, bool, bool], Any] = {}
+
+
+def _prepared(name: str, scope: DigestScope, build: Callable[[ColumnElement[bool]], Any]) -> Any:
+    """A statement built once per scope shape, its scope and times bound at execution:
+    a street's digests run one after another, and building them was most of their time."""
+    key = (name, scope.communities is not None, scope.grids is not None)
+    statement = _BUILT.get(key)
+    if statement is None:
+        parts: list[ColumnElement[bool]] = []
+        if scope.communities is not None:
+            parts.append(TicketRow.community.in_(bindparam("communities", expanding=True)))  # type: ignore[attr-defined]
+        if scope.grids is not None:
+            parts.append(TicketRow.grid.in_(bindparam("grids", expanding=True)))  # type: ignore[union-attr]
+        statement = _BUILT[key] = build(and_(True, *parts))
+    return statement
+
+
+def _bound(scope: DigestScope, **values: Any) -> dict[str, Any]:
+    if scope.communities is not None:
+        values["communities"] = list(scope.communities)
+    if scope.grids is not None:
+        values["grids"] = list(scope.grids)
+    return values
+
+
 def active_in(session: Session, scope: DigestScope, start: datetime, end: datetime) -> list[TicketFacts]:
     """Tickets with anything in [start, end): created, acknowledged, resolved, rated, or due."""
-    touched = or_(
-        _in(TicketRow.created_at, start, end),
-        _in(TicketRow.acknowledged_at, start, end),
-        _in(TicketRow.resolved_at, start, end),
-        _in(TicketRow.rated_at, start, end),
-        _in(TicketRow.ack_due, start, end),
-        _in(TicketRow.resolve_due, start, end),
-    )
-    rows = session.execute(select(*_FACT_COLUMNS).where(touched, _scope(scope))).all()
-    return _facts(rows)
+    def build(scoped: ColumnElement[bool]) -> Any:
+        start_at, end_at = bindparam("start"), bindparam("end")
+        touched = or_(*(and_(column >= start_at, column < end_at) for column in (  # type: ignore[operator]
+            TicketRow.created_at, TicketRow.acknowledged_at, TicketRow.resolved_at, TicketRow.rated_at,
+            TicketRow.ack_due, TicketRow.resolve_due)))
+        return select(*_FACT_COLUMNS).where(touched, scoped)
+
+    statement = _prepared("active", scope, build)
+    return _facts(session.execute(statement, _bound(scope, start=start, end=end)).all())
 
 
 def escalated_in(session: Session, scope: DigestScope, start: datetime, end: datetime) -> set[int]:
@@ -75,20 +101,27 @@ def escalated_in(session: Session, scope: DigestScope, start: datetime, end: dat
 
 
 def most_overdue(session: Session, scope: DigestScope, now: datetime, limit: int = 5) -> list[TicketFacts]:
-    """Open tickets furthest past a deadline, found through (status, due) indexes."""
-    found: dict[int, TicketFacts] = {}
-    for status in sorted(s.value for s in OPEN_STATUSES):
-        for due_column in (TicketRow.resolve_due, TicketRow.ack_due):
-            if due_column is TicketRow.ack_due and status not in AWAITING_ACK:
-                continue
-            statement = (
-                select(*_FACT_COLUMNS)
-                .where(TicketRow.status == status, due_column < now, _scope(scope))  # type: ignore[operator]
-                .order_by(due_column)
-                .limit(limit)
-            )
-            for fact in _facts(session.execute(statement).all()):
-                found[fact.id] = fact
+    """Open tickets furthest past a deadline, found through (status, due) indexes: one
+    small ordered query per status and deadline, sent as one statement."""
+    def build(scoped: ColumnElement[bool]) -> Any:
+        parts = []
+        for status in sorted(s.value for s in OPEN_STATUSES):
+            for due_column in (TicketRow.resolve_due, TicketRow.ack_due):
+                if due_column is TicketRow.ack_due and status not in AWAITING_ACK:
+                    continue
+                part = (
+                    select(*_FACT_COLUMNS)
+                    .where(TicketRow.status == status, due_column < bindparam("now"), scoped)  # type: ignore[operator]
+                    .order_by(due_column)
+                    .limit(bindparam("limit"))
+                    .subquery()
+                )
+                parts.append(select(part))
+        return union_all(*parts)
+
+    statement = _prepared("overdue", scope, build)
+    rows = session.execute(statement, _bound(scope, now=now, limit=limit)).all()
+    found = {fact.id: fact for fact in _facts(rows)}
     return sorted(found.values(), key=lambda f: overdue_since(f, now))[:limit]
 
 

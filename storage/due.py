@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlmodel import Session
 
 from storage.tables import DueItemRow
@@ -44,7 +44,15 @@ def pending(session: Session, ticket_id: int) -> list[DueItemRow]:
     )
 
 
+_TABLE = DueItemRow.__table__  # type: ignore[attr-defined]
+_PENDING_OF = select(_TABLE.c.id, _TABLE.c.kind, _TABLE.c.due_at).where(
+    _TABLE.c.ticket_id == bindparam("ticket_id"), _TABLE.c.done_at.is_(None))
+
+
 def drop_pending_except(session: Session, ticket_id: int, keep: set[tuple[str, datetime]]) -> None:
-    for row in pending(session, ticket_id):
-        if (row.kind, row.due_at) not in keep:
-            session.execute(delete(DueItemRow).where(DueItemRow.id == row.id))  # type: ignore[arg-type]
+    """One read and at most one delete per re-plan (it runs on every change of state)."""
+    connection = session.connection()
+    stale = [row.id for row in connection.execute(_PENDING_OF, {"ticket_id": ticket_id})
+             if (row.kind, row.due_at) not in keep]
+    if stale:
+        connection.execute(delete(_TABLE).where(_TABLE.c.id.in_(stale)))

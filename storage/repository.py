@@ -137,6 +137,8 @@ _INBOUND_TABLE = InboundMessage.__table__  # type: ignore[attr-defined]
 _REPORTER_TABLE = ReporterRow.__table__  # type: ignore[attr-defined]
 _LINK_TABLE = MessageLink.__table__  # type: ignore[attr-defined]
 _INSERT_ONCE: dict[tuple[str, str], Any] = {}
+_DUE_TABLE = DueItemRow.__table__  # type: ignore[attr-defined]
+_INSERT_DUE: dict[str, Any] = {}
 _UPDATE_TICKET = update(_TICKET_TABLE).where(_TICKET_TABLE.c.id == bindparam("ticket_id"))
 
 
@@ -386,12 +388,14 @@ class SqlTicketStore:
     def replace_due(self, ticket_id: int, plan: list[Due]) -> None:
         wanted = {(d.kind.value, d.at.astimezone(UTC)) for d in plan}
         due.drop_pending_except(self.session, ticket_id, wanted)
-        if wanted:
-            self.session.execute(
-                insert_for(self.session, DueItemRow).on_conflict_do_nothing(
-                    index_elements=["ticket_id", "kind", "due_at"]),
-                [{"ticket_id": ticket_id, "kind": kind, "due_at": at} for kind, at in wanted],
-            )
+        if wanted:  # a Core statement built once per dialect: re-planning runs on every change of state
+            dialect = self.session.get_bind().dialect.name
+            statement = _INSERT_DUE.get(dialect)
+            if statement is None:
+                statement = _INSERT_DUE[dialect] = insert_for(self.session, _DUE_TABLE).on_conflict_do_nothing(
+                    index_elements=["ticket_id", "kind", "due_at"])
+            self.session.connection().execute(
+                statement, [{"ticket_id": ticket_id, "kind": kind, "due_at": at} for kind, at in wanted])
 
     def digest_facts(self, scope: DigestScope, start: datetime, end: datetime,
                      now: datetime) -> DigestFacts:
