@@ -146,8 +146,7 @@ g("07:15", "3", "周奶奶", "楼顶漏水了 我家天花板一直往下滴 都
 p("07:50", "王芳", "收到 我上午去看看", to="d2-roof")
 g("08:05", "3", "钱叔", "快来人 3号楼2单元401的李大爷摔倒了 起不来", id="d2-fall", expect="emergency")
 p("08:06", "王芳", "收到 马上到", to="d2-fall")
-g("08:07", "3", "张阿姨", "我已经打120了", id="d2-called", expect="emergency")  # the bot takes it for a second emergency
-p("08:09", "王芳", "不是诉求", to="d2-called", expect="不是诉求")
+g("08:07", "3", "张阿姨", "我已经打120了", id="d2-called", expect="chat")  # a follow-up to the fall above
 g("08:40", "6", "刘阿姨", "6号楼电梯又停了 老人上不去", id="d2-lift", expect="ticket")
 g("08:44", "6", "宋奶奶", "我家也是 腿不好下不了楼", expect="co-report")
 g("08:50", "6", "何大爷", "+1", expect="co-report")
@@ -261,15 +260,14 @@ g("15:25", "wx6", "曾阿姨", "1", expect="rate:satisfied")
 g("16:00", "6", "何大爷", "小区南门的栏杆坏了 车一直往里开", id="d6-gate", expect="ticket")
 g("23:10", "w2", "冯大爷", "8号楼水管爆了 水从楼上往下流 快来人关阀门", id="d6-pipe", expect="ticket", late="ack")
 g("23:14", "w2", "蒋姐", "我家也进水了", expect="co-report")
-g("23:20", "w2", "冯大爷", "有没有人啊 水越来越大了", id="d6-more", expect="card")
+g("23:20", "w2", "冯大爷", "有没有人啊 水越来越大了", id="d6-more", expect="co-report")  # adds to his own pipe
 
 g("20:30", "6", "韩姐", "明天楼下有人卖菜 新鲜的", expect="chat")
 g("14:00", "w2", "老高", "国庆小区里真安静", expect="chat")
 # ── 10月4日 周日:国庆 ─────────────────────────────────────────────────────
 m.on("10-04")
 p("07:05", "孙强", "刚看到 我这就去", to="d6-pipe")
-p("07:06", "孙强", "忽略", to="d6-more", expect="忽略")
-g("07:30", "w2", "冯大爷", "昨晚自己把总阀关了 楼道里全是水", expect="chat")
+g("07:30", "w2", "冯大爷", "昨晚自己把总阀关了 楼道里全是水", expect="card")  # unsure: a worker looks
 p("09:40", "孙强", "修好了 换了个新阀门", to="d6-pipe")
 g("09:50", "w2", "冯大爷", "不满意 昨晚等了一宿没人来", expect="rate:dissatisfied", redone=True)
 p("10:30", "孙强", "楼道的水也拖干净了 夜里手机静音了没看到 对不起大家", to="d6-pipe")
@@ -711,7 +709,8 @@ g("19:00", "3", "马姐", "周五了 周末去哪", expect="chat")
 
 p("08:50", "孙强", "收到", to="d25-solar", wechat=True)
 p("08:51", "孙强", "类别 给排水", to="d25-solar", expect="改类别", wechat=True)
-g("09:00", "w2", "罗叔", "3号楼有人在楼道里养鸡 味道太大了", id="d26-hens", expect="ticket")
+g("09:00", "w2", "罗叔", "3号楼有人在楼道里养鸡 味道太大了", id="d26-hens", expect="emergency")  # a false alarm (README: false emergencies)
+p("09:03", "赵敏", "一般", to="d26-hens", expect="改紧急程度")  # the worker puts it right
 p("09:20", "赵敏", "收到", to="d26-hens")
 p("11:00", "孙强", "热水器的管子换好了 不漏了", to="d25-solar", wechat=True)
 g("11:10", "wx6", "曾阿姨", "满意", expect="rate:satisfied")

@@ -14,13 +14,16 @@ from datetime import datetime, timedelta
 from handlers import texts
 from handlers.categories import EmergencyKind, Urgency
 from handlers.directory import Directory, Staff
-from handlers.duplicates import same_problem
+from handlers.duplicates import compatible, same_problem
 from handlers.messages import Button
 from handlers.parsing import ParsedRequest
 from handlers.tickets import Reporter, Status, Ticket
 from handlers.turn import Turn
 
 Deadlines = Callable[[Urgency, datetime], tuple[datetime | None, datetime | None]]
+FOLLOW_UP_WINDOW = timedelta(hours=2)
+"""A reporter who says more about their open problem soon after, naming no other
+building ("有没有人啊 水越来越大了"), is adding to it, not reporting a new one."""
 
 
 def staff_buttons(ticket_id: int) -> tuple[Button, ...]:
@@ -79,7 +82,28 @@ def submit_request(turn: Turn, parsed: ParsedRequest, text: str, reporter: Repor
                 raise_to_emergency(turn, ticket, parsed.emergency_kind, "system")
             add_co_reporter(turn, ticket, household(turn, parsed, text, reporter))
             return ticket
+    elif reporter is None:
+        earlier = store.latest_ticket_reported_by(turn.platform, turn.sender_id, turn.chat_id,
+                                                  now - FOLLOW_UP_WINDOW)
+        if earlier is not None and earlier.is_open and compatible(earlier.category, parsed.category):
+            follow_up(turn, earlier, parsed, text)
+            return earlier
     return open_ticket(turn, parsed, text, community, reporter, source_message_id)
+
+
+def follow_up(turn: Turn, ticket: Ticket, parsed: ParsedRequest, text: str) -> None:
+    """The reporter adds to their own open problem: the worker hears it, the ticket
+    keeps it, an emergency raises it; no second ticket."""
+    assert ticket.id is not None
+    if parsed.urgency is Urgency.EMERGENCY and not ticket.is_emergency:
+        raise_to_emergency(turn, ticket, parsed.emergency_kind, "system")
+    if turn.message_id:
+        turn.store.link_message(turn.platform, turn.chat_id, turn.message_id, ticket.id)
+    turn.record(ticket, ticket.note(turn.actor, turn.now, "follow_up", text[:500]))
+    holder = turn.directory.staff.get(ticket.assignee or "")
+    if holder is not None:
+        turn.tell_staff(holder, texts.follow_up_for_worker(ticket, text), ticket)
+    turn.reply(texts.follow_up_receipt(ticket), ticket)
 
 
 def open_ticket(turn: Turn, parsed: ParsedRequest, text: str, community: str,

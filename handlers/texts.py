@@ -111,6 +111,14 @@ def emergency_alert(t: Ticket, worker_name: str | None, hotline: str | None) -> 
     )
 
 
+def follow_up_receipt(t: Ticket) -> str:
+    return f"已转告负责的工作人员({t.label}),请稍候。"
+
+
+def follow_up_for_worker(t: Ticket, raw_text: str) -> str:
+    return f"{t.label} 反映人补充:{raw_text[:300]}"
+
+
 def households_update(t: Ticket, who: Reporter) -> str:
     lines = [f"{t.label} 又有一户反映同一问题,现共{t.households}户。"]
     place_parts = [f"{t.building}号楼" if t.building else "", f"{who.unit}单元" if who.unit else "",
