@@ -58,4 +58,5 @@ EVERYDAY = ScriptedReader({  # the first key found in a message wins
     "健身器材坏": Meaning(Category.PUBLIC_FACILITIES),
     "那个东西又": Meaning(Category.OTHER, confidence=0.4),
     "煤气味": Meaning(Category.GAS, Urgency.EMERGENCY, kind=EmergencyKind.GAS),
+    "水越来越大": Meaning(Category.PLUMBING, Urgency.URGENT),
 })

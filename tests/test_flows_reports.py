@@ -160,3 +160,14 @@ def test_ticket_codes_are_unique_across_communities_and_a_leader_finds_the_right
     assert [(t.code, t.community) for t in bot.tickets()] == [(1, "JL"), (2, "WH")]
     replies = bot.tell("郑国强", "#2 进度")
     assert "#0002(给排水)" in said_to(replies, "郑国强")[0]
+
+
+def test_a_reporter_adding_to_their_own_problem_soon_after_does_not_open_a_second_ticket(bot):
+    bot.say("wh-grid-2", "冯大爷", "8号楼水管爆了 快来人")
+    replies = bot.say("wh-grid-2", "冯大爷", "有没有人啊 水越来越大了", at=MONDAY_9AM + timedelta(minutes=10))
+    [ticket] = bot.tickets()
+    assert any("已转告" in t and "#0001" in t for t in said_to(replies, "wh-grid-2"))
+    assert any("反映人补充" in t and "水越来越大了" in t for t in said_to(replies, "孙强"))
+    later = bot.say("wh-grid-2", "冯大爷", "有没有人啊 水越来越大了", at=MONDAY_9AM + timedelta(hours=3))
+    assert len(bot.tickets()) == 2, "hours later it is a new report"
+    assert later
