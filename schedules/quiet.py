@@ -1,8 +1,10 @@
-"""Quiet hours: pings about non-emergencies wait for the morning.
+"""Quiet hours: pings about ordinary (一般) tickets wait for the morning.
 
 Nothing is ever dropped: a message that falls into quiet hours is delivered
 when they end. Emergencies are never held (see shared/DOMAIN.md: "an emergency
-waits behind quiet hours or a queue" must never happen).
+waits behind quiet hours or a queue" must never happen), and neither are urgent
+ones: a pipe that bursts at 23:10 has a 30-minute clock, and a replay of a month
+showed that holding its pings until 07:00 broke every promise made about it.
 
 ``QuietHours(...).deliver_at`` has the shape of ``handlers.turn.QuietHours``.
 """
@@ -45,8 +47,9 @@ class QuietHours:
         return clock >= self.start or clock < self.end
 
     def deliver_at(self, t: datetime, urgency: Urgency | str) -> datetime:
-        """``t`` itself for an emergency or outside quiet hours, else when they end."""
-        if Urgency(urgency) is Urgency.EMERGENCY or not self.is_quiet(t):
+        """``t`` itself for an emergency, an urgent ticket or outside quiet hours, else
+        when they end."""
+        if Urgency(urgency) is not Urgency.NORMAL or not self.is_quiet(t):
             return t
         local = self._local(t)
         end = datetime.combine(local.date(), self.end, tzinfo=self.tz)
