@@ -176,6 +176,8 @@ def parse_rating(text: str) -> str | None:
     word = m.group(1)
     if word in ("不满意", "不太满意", "不满"):
         return "dissatisfied"
+    if word == "基本满意":
+        return "basically"  # "基本满意 就是来得有点晚": the qualifier is already in the word
     tail = text[m.end():].lstrip(" ,，。.!！~～、")
     if tail and not tail.startswith(_THANKS):
         return None

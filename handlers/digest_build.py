@@ -118,7 +118,8 @@ class _Tally:
         resolve_missed = _within(f.resolve_due, start, end) and (
             f.resolved_at is None or f.resolved_at > f.resolve_due)  # type: ignore[operator]
         self.overdue += counted and (ack_missed or resolve_missed)
-        if created and counted:
+        still_in_time = (answered is None or answered >= end) and f.ack_due is not None and f.ack_due >= end
+        if created and counted and not still_in_time:  # not yet answered, not yet late: judged later
             self.rates[0] += 1
             self.rates[1] += _on_time(answered, f.ack_due, end)
         resolved_here = _within(f.resolved_at, start, end) and (

@@ -122,7 +122,8 @@ def _on_target(turn: Turn, staff: Staff, said: Said, intent: StaffIntent, note: 
             if turn.is_private:
                 turn.reply(texts.nothing_open())
             return
-    if not sure or intent is StaffIntent.OTHER:
+    if not sure or intent is StaffIntent.OTHER or (
+            intent is StaffIntent.FALSE_ALARM and ticket.is_emergency):  # an emergency is closed only on a clear word
         _ask(turn, staff, PendingQuestion(staff.id, "", note, (ticket.id or 0,), turn.now),
              texts.what_did_you_mean(ticket), _meaning_buttons(ticket))
         return
@@ -132,6 +133,10 @@ def _on_target(turn: Turn, staff: Staff, said: Said, intent: StaffIntent, note: 
 def carry_out(turn: Turn, staff: Staff, ticket: Ticket, intent: StaffIntent, note: str) -> None:
     if not is_responsible(turn, ticket):
         turn.staff_reply(texts.not_allowed())
+        return
+    if not ticket.is_open and intent in (StaffIntent.RESOLVED, StaffIntent.PROGRESS, StaffIntent.ACK):
+        # after the fix, what a worker says about it ("回访了 老人说挺好") is the return visit
+        run_command(turn, TicketCommand(Verb.VISIT, None, note), ticket)
         return
     if intent is StaffIntent.FALSE_ALARM:
         dismiss(turn, staff, ticket, not_a_request=False)

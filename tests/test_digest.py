@@ -121,3 +121,21 @@ def test_a_holiday_week_waits_for_working_days(settings, engine):
     weekly = digest_of(bot, "li_hongmei", datetime(2026, 10, 12, 8, tzinfo=SHANGHAI), weekly=True)
     t = weekly.totals
     assert (t.new, t.acknowledged, t.overdue, t.response.total) == (0, 1, 1, 0)
+
+
+def test_today_s_response_rate_waits_for_tickets_still_inside_their_deadline(settings, engine):
+    from datetime import timedelta
+
+    from handlers.digest_build import DigestScope, _Tally
+    from storage.database import session_scope
+    from storage.repository import SqlTicketStore
+
+    bot = ConsoleBot(build_desk(settings, parse=keyword_parser), engine, at(TUESDAY, 9))
+    bot.say("jl-3", "张阿姨", "3号楼楼道灯坏了")
+    with session_scope(engine) as session:
+        facts = SqlTicketStore(session).digest_facts(DigestScope("JL"), at(TUESDAY, 0), bot.now + timedelta(minutes=1),
+                                                     bot.now)
+    tally = _Tally("JL")
+    for f in facts.active:
+        tally.add(f, at(TUESDAY, 0), bot.now + timedelta(minutes=1), False)
+    assert tally.figures().response.total == 0, "not answered yet, not late yet: not a miss"

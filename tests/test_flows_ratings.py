@@ -72,3 +72,9 @@ def test_the_take_on_button_goes_and_the_others_stay(bot):
     bot.press("王芳", card, "接单")
     assert (card.message_id, ("已解决", "上报")) in bot.console.edits
     assert bot.ticket(1).status is Status.ACKNOWLEDGED
+
+
+def test_a_qualified_rating_counts(bot):
+    resolved(bot)
+    bot.say("jl-3", "张阿姨", "基本满意 就是来得有点晚")
+    assert bot.ticket(1).rating == "basically"

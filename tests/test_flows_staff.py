@@ -166,3 +166,22 @@ def test_the_digest_on_demand_covers_today_so_far_and_yesterday_on_request(bot):
     assert "新增 1" in today or "新增1" in today
     yesterday = said_to(bot.tell("张伟", "昨日日报"), "张伟")[0]
     assert "新增 0" in yesterday or "新增0" in yesterday
+
+
+def test_after_the_fix_what_the_worker_says_about_it_is_the_return_visit(bot):
+    bot.say("jl-3", "张阿姨", "3号楼楼道灯不亮")
+    bot.tell("王芳", "#1 已解决 换了灯泡")
+    bot.say("jl-3", "张阿姨", "满意")
+    replies = bot.tell("王芳", "回访了 老人说挺好", reply_to=notification(bot).message_id)
+    assert any("回访已记录" in t for t in said_to(replies, "王芳"))
+    assert bot.ticket(1).status is Status.CLOSED
+
+
+def test_an_emergency_is_not_closed_as_a_false_alarm_on_a_reading_alone(bot):
+    bot.say("jl-3", "张阿姨", "3号楼有股煤气味")
+    alert = notification(bot)
+    replies = bot.tell("王芳", "去看了 没有味道 没问题", reply_to=alert.message_id)
+    assert bot.ticket(1).status is not Status.DISMISSED
+    assert any("没看明白" in t for t in said_to(replies, "王芳"))
+    bot.tell("王芳", "误报", reply_to=alert.message_id)
+    assert bot.ticket(1).status is Status.DISMISSED
