@@ -77,7 +77,10 @@ class Turn:
             ticket.urgency.value, texts.DEFAULT_EXPECTATION[ticket.urgency])
 
     def _not_before(self, ticket: Ticket | None, urgency: Urgency | None = None) -> datetime | None:
-        urgency = ticket.urgency if ticket is not None else urgency
+        if ticket is not None:
+            # an urgent ticket wakes someone until it is taken on; after that its
+            # reminders wait for the morning like an ordinary one's
+            urgency = ticket.urgency if ticket.is_emergency or ticket.awaiting_acknowledgement else Urgency.NORMAL
         if self.quiet is None or urgency is None:
             return None
         when = self.quiet(self.now, urgency)
