@@ -252,3 +252,23 @@ def test_staff_page_issues_binding_codes_for_those_one_leads(settings, bot):
         code = re.search(r"绑定 (\d{6})", client.get("/staff").text)
         assert code is not None
         assert client.post("/staff/zhao_min/invite", data={"csrf": csrf}).status_code == 403
+
+
+def test_corrections_from_the_web_go_through_the_core(settings, bot):
+    jl1 = ticket_id(bot, "JL", 1)
+    with web_client(settings, bot) as client:
+        csrf = sign_in(client, bot.engine, "wang_fang", bot.now)
+        page = client.get(f"/tickets/{jl1}").text
+        assert "不是诉求" in page and "改类别" in page
+        client.post(f"/tickets/{jl1}/act", data={"verb": "category", "argument": "燃气", "csrf": csrf})
+        client.post(f"/tickets/{jl1}/act", data={"verb": "urgency", "argument": "紧急", "csrf": csrf})
+        page = client.get(f"/tickets/{jl1}").text
+        assert "已更正" in page
+    told = bot.at(bot.now)
+    assert bot.ticket(1).category.value == "gas" and bot.ticket(1).urgency.value == "emergency"
+    assert any(chat == "jl-3" and "紧急情况" in text for chat, text in told), "the emergency path ran"
+    assert any(chat == "张伟" and "紧急" in text for chat, text in told)
+    with web_client(settings, bot) as client:
+        csrf = sign_in(client, bot.engine, "wang_fang", bot.now)
+        client.post(f"/tickets/{jl1}/act", data={"verb": "false_alarm", "csrf": csrf})
+    assert bot.ticket(1).status.value == "dismissed"

@@ -34,12 +34,19 @@ VERBS: dict[str, Verb] = {
     "escalate": Verb.ESCALATE,
     "note": Verb.NOTE,
 }
-NEEDS_ARGUMENT = {"transfer", "note"}
+NEEDS_ARGUMENT = {"transfer", "note", "category", "urgency", "location"}
 
-# Corrections (误报 / 类别 / 紧急 / 位置 / 立案) are being added to the core on
-# another branch. At the merge, list them here as (form value, label, Verb) and
-# add them to VERBS: the ticket page renders whatever this tuple holds.
-CORRECTIONS: tuple[tuple[str, str], ...] = ()
+CORRECTIONS: tuple[tuple[str, str], ...] = (
+    ("false_alarm", "误报"),
+    ("not_a_request", "不是诉求"),
+    ("category", "改类别(如:燃气)"),
+    ("urgency", "改紧急程度(紧急/加急/一般)"),
+    ("location", "改位置(如:5号楼2单元)"),
+)
+"""The corrections staff make in chat (handlers.corrections), as the ticket page offers them."""
+_CORRECTION_WORDS = {"false_alarm": "误报", "not_a_request": "不是诉求", "category": "类别 ",
+                     "urgency": "", "location": "位置 "}
+CORRECTION_VERBS = frozenset(_CORRECTION_WORDS)
 
 
 def act(session: Session, desk: Desk, directory: Directory, staff: Staff, ticket: Ticket,
@@ -48,8 +55,14 @@ def act(session: Session, desk: Desk, directory: Directory, staff: Staff, ticket
     store = SqlTicketStore(session)
     turn = Turn(store=store, directory=directory, now=now, platform=WEB, chat_id=staff.id,
                 sender_id=staff.id, sender_name=staff.name, chat=None, staff=staff,
-                is_private=True, timers=desk.timers, quiet=desk.quiet)
-    notice = run_command(turn, TicketCommand(VERBS[verb], ticket.code, argument.strip()), ticket)
+                is_private=True, timers=desk.timers, quiet=desk.quiet, deadlines=desk.deadlines)
+    if verb in _CORRECTION_WORDS:
+        words = _CORRECTION_WORDS[verb]
+        command = TicketCommand(Verb.CORRECT, ticket.code, words if words.endswith(("报", "求")) else
+                                words + argument.strip())
+    else:
+        command = TicketCommand(VERBS[verb], ticket.code, argument.strip())
+    notice = run_command(turn, command, ticket)
     for_actor = [m.text for m in turn.outbox if m.platform == WEB]
     for_chat = [m for m in turn.outbox if m.platform != WEB]
     # Not reserved for this process: the bot's outbox flush sends them at once.

@@ -202,7 +202,7 @@ def ticket_action(office: Office, request: Request, form: FormData | None, sessi
         return refuse(office, request, 403, "无权操作", "只有负责这个工单的工作人员可以操作。", viewer)
     verb = str(form.get("verb", ""))
     argument = str(form.get("argument", ""))[:1000]
-    if verb not in actions.VERBS:
+    if verb not in actions.VERBS and verb not in actions.CORRECTION_VERBS:
         return refuse(office, request, 400, "无法操作", "不认识的操作。", viewer)
     if verb in actions.NEEDS_ARGUMENT and not argument.strip():
         office.flash(viewer.session_hash, "请填写内容后再提交。")
