@@ -72,10 +72,9 @@ class TokenCache:
 def fit(examples: Sequence[Example], heads: Sequence[Head], c: float, seed: int = SEED,
         tokenize: Callable[[str], list[str]] = tokens, meta: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train every head on ``examples``; returns the model as the scorer's dict."""
+    import numpy
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-
-    import numpy
 
     vectorizer = TfidfVectorizer(analyzer=lambda doc: doc, sublinear_tf=True, min_df=MIN_DF,
                                  norm="l2", dtype=numpy.float64)
