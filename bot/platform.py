@@ -16,12 +16,32 @@ class DeliveryError(Exception):
     """A send that did not reach the platform; the outbox keeps it and retries."""
 
 
+class NotStored(Exception):
+    """The sink could not store what it was given (the database is unreachable). The
+    platform must not confirm it: Telegram keeps the update (the offset does not move
+    past it), WeChat holds the message; both offer it again after a pause."""
+
+
 class InboundSink(Protocol):
     async def on_message(self, message: Inbound) -> None:
-        """Store and handle one inbound message; replies go out through ``Platform.send``."""
+        """Store and handle one inbound message; replies go out through ``Platform.send``.
+        Returns once the message is stored (handled, or kept as a dead letter); raises
+        ``NotStored`` (or anything else) when it is not, and then it must be offered again."""
 
     async def on_button(self, press: ButtonPress) -> str | None:
-        """Handle a button press; returns a short notice to show the presser, if any."""
+        """Handle a button press; returns a short notice to show the presser, if any.
+        Raises like ``on_message`` when the press was not stored."""
+
+
+class InboundJournal(Protocol):
+    """What a platform that is pushed each event only once (WeChat) notes as soon as
+    an event arrives, so a process that dies before storing it does not forget it."""
+
+    def journal_note(self, platform: str, message_ids: list[str]) -> None: ...
+
+    def journal_pending(self, platform: str) -> list[str]: ...
+
+    def journal_forget(self, platform: str, message_ids: list[str]) -> None: ...
 
 
 class Platform(Protocol):

@@ -75,3 +75,6 @@ class Outbound:
     image_png: bytes | None = None
     not_before: datetime | None = None
     """Hold until then (quiet hours); None means at once."""
+    urgent: bool = False
+    """About an emergency: the outbox retries it within seconds and sends it first
+    after a restart."""

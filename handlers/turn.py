@@ -61,6 +61,10 @@ class Turn:
         if self.timers is not None and ticket.id is not None:
             self.store.replace_due(ticket.id, self.timers.plan(ticket))
 
+    @staticmethod
+    def _urgent(ticket: Ticket | None) -> bool:
+        return ticket is not None and ticket.urgency is Urgency.EMERGENCY
+
     def _not_before(self, ticket: Ticket | None) -> datetime | None:
         if self.quiet is None or ticket is None:
             return None
@@ -77,6 +81,7 @@ class Turn:
                 reply_to_message_id=self.message_id,
                 ticket_id=ticket.id if ticket else None,
                 buttons=buttons,
+                urgent=self._urgent(ticket),
             )
         )
 
@@ -94,6 +99,7 @@ class Turn:
                 ticket_id=ticket.id,
                 buttons=buttons,
                 not_before=self._not_before(ticket) if self.deferrable else None,
+                urgent=self._urgent(ticket),
             )
         )
 
@@ -118,6 +124,7 @@ class Turn:
                     ticket_id=ticket.id if ticket else None,
                     buttons=buttons,
                     not_before=self._not_before(ticket),
+                    urgent=self._urgent(ticket),
                 )
             )
             return
@@ -132,6 +139,7 @@ class Turn:
                         text=f"@{person.name} {text}",
                         ticket_id=ticket.id if ticket else None,
                         not_before=self._not_before(ticket),
+                        urgent=self._urgent(ticket),
                     )
                 )
                 return

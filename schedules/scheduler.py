@@ -20,7 +20,8 @@ SWEEP_SECONDS = 30
 
 async def tick(runtime: Runtime) -> int:
     """One sweep plus the outbox: what the scheduler runs every SWEEP_SECONDS."""
-    rows = sweep(runtime.engine, runtime.desk, runtime.clock())
+    rows = sweep(runtime.engine, runtime.desk, runtime.clock(), owner=runtime.process_id,
+                 platforms=list(runtime.platforms))
     await runtime.deliver(rows)
     await runtime.flush_outbox()
     return len(rows)
