@@ -4,6 +4,7 @@ interactive console and tests. It prints the conversation as people would see it
 from __future__ import annotations
 
 import itertools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,12 +36,16 @@ class ConsolePlatform:
         chat_names: dict[str, str] | None = None,
         echo: Callable[[str], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        id_prefix: str | None = None,
     ) -> None:
         self.chat_names = chat_names or {}
         self.echo = echo
         self.clock = clock
         self.transcript: list[Said] = []
         self._ids = itertools.count(1)
+        self.id_prefix = id_prefix if id_prefix is not None else secrets.token_hex(4)
+        """Message ids are "m<prefix>-<n>": unique per session, so a second console on the
+        same database never collides with ids already stored (and silently deduped)."""
         self._sink: InboundSink | None = None
 
     async def start(self, sink: InboundSink) -> None:
@@ -61,8 +66,11 @@ class ConsolePlatform:
             line += "\n" + " " * 8 + " ".join(f"[{b}]" for b in said.buttons)
         self.echo(line)
 
+    def _next_id(self) -> str:
+        return f"m{self.id_prefix}-{next(self._ids)}"
+
     async def send(self, message: Outbound) -> str:
-        message_id = f"m{next(self._ids)}"
+        message_id = self._next_id()
         self._show(
             Said(
                 chat_id=message.chat_id,
@@ -89,7 +97,7 @@ class ConsolePlatform:
     ) -> str:
         """Someone types in a chat; on the console a person's id is their name."""
         assert self._sink is not None, "start the platform first"
-        message_id = f"m{next(self._ids)}"
+        message_id = self._next_id()
         self._show(Said(chat_id, sender, text if kind is MessageKind.TEXT else f"[{kind.value}]",
                         private, message_id, at=at))
         await self._sink.on_message(

@@ -24,7 +24,7 @@ import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.engine import Engine
@@ -38,6 +38,7 @@ from handlers.messages import ButtonPress, Inbound
 from storage import outbox
 from storage.database import is_unavailable
 from storage.dead_letters import decode as decode_dead_letter
+from storage.tables import OutboxRow
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self._send_lock = asyncio.Lock()
         self._in_flight: set[int] = set()
-        self._unrecorded: dict[int, tuple[outbox.OutboxRow, str]] = {}
+        self._unrecorded: dict[int, tuple[OutboxRow, str]] = {}
         """Rows a platform took whose "sent" could not be written yet (database down)."""
 
     def unit_of_work(self, now: datetime | None = None) -> UnitOfWork:
@@ -93,7 +94,7 @@ class Runtime:
         rows = await self._retrying(message, lambda now: self._store_message(message, verdict, now))
         await self.deliver(rows)
 
-    def _store_message(self, message: Inbound, verdict: Verdict, now: datetime) -> list[outbox.OutboxRow]:
+    def _store_message(self, message: Inbound, verdict: Verdict, now: datetime) -> list[OutboxRow]:
         with self.unit_of_work(now) as uow:
             if not self._serves(message):
                 uow.record_key_only(message, UNSERVED)
@@ -124,7 +125,7 @@ class Runtime:
     async def on_button(self, press: ButtonPress) -> str | None:
         notice: list[str | None] = [None]
 
-        def work(now: datetime) -> list[outbox.OutboxRow]:
+        def work(now: datetime) -> list[OutboxRow]:
             with self.unit_of_work(now) as uow:
                 replies, notice[0] = self.desk.handle_button(uow.store, press, now)
                 uow.say(replies)
@@ -145,7 +146,7 @@ class Runtime:
 
     # --- failures ----------------------------------------------------------------
     async def _retrying(self, item: Inbound | ButtonPress,
-                        work: Callable[[datetime], list[outbox.OutboxRow]]) -> list[outbox.OutboxRow]:
+                        work: Callable[[datetime], list[OutboxRow]]) -> list[OutboxRow]:
         """``work`` until it commits: retried with backoff; then either given back to
         the platform (database unreachable) or kept as a dead letter."""
         key = f"{item.platform}/{item.chat_id}/{item.message_id}"
@@ -172,7 +173,7 @@ class Runtime:
                 except Exception as again:
                     raise NotStored(key) from again
 
-    def _dead_letter(self, item: Inbound | ButtonPress, exc: Exception, attempts: int) -> list[outbox.OutboxRow]:
+    def _dead_letter(self, item: Inbound | ButtonPress, exc: Exception, attempts: int) -> list[OutboxRow]:
         error = "".join(traceback.format_exception(exc)[-6:])
         with self.unit_of_work() as uow:
             uow.keep_dead_letter(item, error, attempts)
@@ -205,8 +206,17 @@ class Runtime:
             await self.deliver(uow.ready)
         return handled, failing
 
+    def purge(self, retention_days: int) -> int:
+        """Forget raw texts older than ``retention_days`` (the daily retention job)."""
+        now = self.clock()
+        with self.unit_of_work(now) as uow:
+            purged = uow.purge_older_than(now - timedelta(days=retention_days))
+        if purged.total:
+            log.info("retention: purged texts older than %d days (%s)", retention_days, purged)
+        return purged.total
+
     # --- delivery ------------------------------------------------------------
-    async def deliver(self, rows: list[outbox.OutboxRow]) -> None:
+    async def deliver(self, rows: list[OutboxRow]) -> None:
         """Send rows in order, one at a time in this process, each recorded as sent (or
         failed) as soon as the platform answered."""
         self._in_flight.update(r.id for r in rows if r.id is not None)
@@ -244,7 +254,7 @@ class Runtime:
         self._unrecorded.clear()
         return True
 
-    def _record_failure(self, row: outbox.OutboxRow, error: str) -> None:
+    def _record_failure(self, row: OutboxRow, error: str) -> None:
         try:
             with self.unit_of_work() as uow:
                 uow.record_failed(row, error)

@@ -9,7 +9,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.digest_build import period
 from handlers.directory import Role
-from storage.outbox import OutboxRow
+from storage.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 LEADER_ROLES = (Role.GRID_LEADER, Role.COMMUNITY_LEADER, Role.STREET_LEADER)

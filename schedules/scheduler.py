@@ -16,6 +16,8 @@ from schedules.sweep import sweep
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 30
+PURGE_AT = (3, 30)
+"""Local time of the daily retention job: a quiet hour."""
 
 
 async def tick(runtime: Runtime) -> int:
@@ -32,6 +34,7 @@ def build_scheduler(
     timezone: str,
     digest_time: str,
     send_digests: Callable[[bool], Awaitable[None]] | None = None,
+    purge: Callable[[], object] | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=ZoneInfo(timezone))
     scheduler.add_job(tick, "interval", args=[runtime], seconds=SWEEP_SECONDS, id="sweep",
@@ -42,4 +45,7 @@ def build_scheduler(
                           id="daily_digest", coalesce=True, misfire_grace_time=3600)
         scheduler.add_job(send_digests, CronTrigger(day_of_week="mon", hour=hour, minute=minute),
                           args=[True], id="weekly_digest", coalesce=True, misfire_grace_time=3600)
+    if purge is not None:
+        scheduler.add_job(purge, CronTrigger(hour=PURGE_AT[0], minute=PURGE_AT[1]), id="retention",
+                          coalesce=True, misfire_grace_time=6 * 3600)
     return scheduler

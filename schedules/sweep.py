@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from handlers.desk import Desk
 from handlers.timers import DueKind
-from storage.outbox import OutboxRow
+from storage.tables import OutboxRow
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)

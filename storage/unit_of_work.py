@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.messages import ButtonPress, Inbound, Outbound
-from storage import dead_letters, digest, due, journal, outbox, processes
+from storage import dead_letters, digest, due, journal, outbox, processes, retention
 from storage.repository import SqlTicketStore
 from storage.tables import BotProcess, ChatAlias, DeadLetter, DueItemRow, OutboxRow
 
@@ -90,6 +90,9 @@ class UnitOfWork:
 
     def chat_aliases(self) -> list[ChatAlias]:
         return list(self.session.execute(select(ChatAlias)).scalars())
+
+    def purge_older_than(self, cutoff: datetime) -> retention.Purged:
+        return retention.purge(self.session, cutoff)
 
     # --- the outbox's bookkeeping ------------------------------------------------------
     def claim_outbox(self, limit: int) -> list[OutboxRow]:
