@@ -37,11 +37,10 @@ class InboundJournal(Protocol):
     """What a platform that is pushed each event only once (WeChat) notes as soon as
     an event arrives, so a process that dies before storing it does not forget it."""
 
-    def journal_note(self, platform: str, message_ids: list[str]) -> None: ...
+    def journal_update(self, platform: str, noted: list[str], forgotten: list[str]) -> None:
+        """Note ids that arrived and forget ids that were stored, in one transaction."""
 
     def journal_pending(self, platform: str) -> list[str]: ...
-
-    def journal_forget(self, platform: str, message_ids: list[str]) -> None: ...
 
 
 class Platform(Protocol):

@@ -81,9 +81,9 @@ class Runtime:
         self._unrecorded: dict[int, tuple[OutboxRow, str]] = {}
         """Rows a platform took whose "sent" could not be written yet (database down)."""
 
-    def unit_of_work(self, now: datetime | None = None) -> UnitOfWork:
+    def unit_of_work(self, now: datetime | None = None, *, durable: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, now or self.clock(), owner=self.process_id,
-                          platforms=list(self.platforms))
+                          platforms=list(self.platforms), durable=durable)
 
     # --- InboundSink ---------------------------------------------------------
     async def on_message(self, message: Inbound) -> None:
@@ -245,7 +245,7 @@ class Runtime:
         if not self._unrecorded:
             return True
         try:
-            with self.unit_of_work() as uow:
+            with self.unit_of_work(durable=False) as uow:
                 uow.record_sent(list(self._unrecorded.values()))
         except Exception as exc:
             log.warning("could not record %d sent messages (%s); will try again",
@@ -256,7 +256,7 @@ class Runtime:
 
     def _record_failure(self, row: OutboxRow, error: str) -> None:
         try:
-            with self.unit_of_work() as uow:
+            with self.unit_of_work(durable=False) as uow:
                 uow.record_failed(row, error)
         except Exception as exc:  # still ours: the flush tries it again
             log.warning("could not record a failed send (%s)", _first_line(exc))
@@ -264,7 +264,7 @@ class Runtime:
     async def flush_outbox(self, limit: int = 100) -> int:
         """Send what is due and was not delivered (failed, held, or held by a dead process)."""
         self._record_sends()
-        with self.unit_of_work() as uow:
+        with self.unit_of_work(durable=False) as uow:
             rows = uow.claim_outbox(limit)
         busy = self._in_flight | set(self._unrecorded)
         rows = [r for r in rows if r.id not in busy]
@@ -272,17 +272,14 @@ class Runtime:
         return len(rows)
 
     # --- the inbound journal (InboundJournal, for WeChat) ------------------------
-    def journal_note(self, platform: str, message_ids: list[str]) -> None:
-        with self.unit_of_work() as uow:
-            uow.note_journal(platform, message_ids)
+    def journal_update(self, platform: str, noted: list[str], forgotten: list[str]) -> None:
+        with self.unit_of_work(durable=bool(noted)) as uow:
+            uow.note_journal(platform, noted)
+            uow.forget_journal(platform, forgotten)
 
     def journal_pending(self, platform: str) -> list[str]:
         with self.unit_of_work() as uow:
             return uow.journal_pending(platform)
-
-    def journal_forget(self, platform: str, message_ids: list[str]) -> None:
-        with self.unit_of_work() as uow:
-            uow.forget_journal(platform, message_ids)
 
     # --- life cycle ------------------------------------------------------------
     async def start(self, flush_every: float = 1.0, heartbeat_every: float = 1.0) -> None:
@@ -314,7 +311,7 @@ class Runtime:
         while True:
             await asyncio.sleep(every)
             try:
-                with self.unit_of_work() as uow:
+                with self.unit_of_work(durable=False) as uow:
                     if not uow.heartbeat():
                         uow.register_process(liveness.host(), os.getpid(), liveness.incarnation())
             except Exception as exc:

@@ -11,7 +11,7 @@ The client has no reconnect of its own: its ``start()`` stops and restarts the
 gateway's puppet (logging the WeChat account out and in), opens the event stream
 and returns (or raises) when the stream ends. We open the stream without the stop,
 in a loop that probes the gateway every ``backoff``…``max_backoff`` seconds (0.5 s
-doubling to 2 s, back to 0.5 s after each login), and a periodic ``ding`` notices a
+then every 1 s, back to 0.5 s after each login), and a periodic ``ding`` notices a
 connection that died silently. While disconnected, ``send`` raises ``DeliveryError``
 and the runtime's outbox keeps the message.
 
@@ -80,7 +80,7 @@ class WeChatPlatform:
         keepalive: float = 30.0,
         reread_window: float = 120.0,
         backoff: float = 0.5,
-        max_backoff: float = 2.0,
+        max_backoff: float = 1.0,
         probe_timeout: float = 2.0,
         max_sink_backoff: float = 5.0,
         stop_timeout: float = 10.0,

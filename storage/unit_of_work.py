@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -24,9 +24,13 @@ from storage.tables import BotProcess, ChatAlias, DeadLetter, DueItemRow, Outbox
 
 class UnitOfWork:
     def __init__(self, engine: Engine, now: datetime, *, owner: str | None = None,
-                 platforms: Iterable[str] | None = None) -> None:
+                 platforms: Iterable[str] | None = None, durable: bool = True) -> None:
         self.engine = engine
         self.now = now
+        self.durable = durable
+        """False for bookkeeping whose loss in a database crash costs at most a repeat
+        (a send recorded, a heartbeat): PostgreSQL then commits without waiting for
+        the disk. What is confirmed to a platform is always durable."""
         self.owner = owner
         """The bot process that will send what is ready."""
         self.platforms = list(platforms) if platforms is not None else None
@@ -36,6 +40,8 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False)
         self.store = SqlTicketStore(self.session, self.now)
+        if not self.durable and self.engine.dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
