@@ -12,7 +12,6 @@ it made, how many replies went out, and what the rest was (chatter, co-reports).
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -21,7 +20,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from latency import machine  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
@@ -69,8 +70,9 @@ async def run(n: int) -> None:
             tickets = session.execute(select(func.count()).select_from(TicketRow)).scalar_one()
         engine.dispose()
     latencies.sort()
+    print(machine())
     print(f"intake, in process (console + SQLite WAL): {n} messages in {elapsed:.2f} s = "
-          f"{n / elapsed:.0f} messages/s ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})")
+          f"{n / elapsed:.0f} messages/s")
     print(f"  per message: p50 {statistics.median(latencies) * 1000:.2f} ms, "
           f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms")
     print(f"  new tickets: {tickets} (of {n * REQUESTS // len(MESSAGES)} requests; the rest is "

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from latency import SpreadClock, report  # noqa: E402
+from latency import SpreadClock, machine, report  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
@@ -132,6 +132,7 @@ async def main(n: int) -> None:
     reason = gateway_missing_reason()
     if reason:
         sys.exit(f"bench_wechat: {reason}")
+    print(machine())
     print(f"loopback Wechaty gateway (PuppetServer + PuppetMock over gRPC), {n} messages each")
     runs: list[tuple[str, Callable[[Gateway, int], Awaitable[tuple[list[float], float]]]]] = [
         ("full Runtime (core + SQLite + outbox)", with_runtime),

@@ -107,12 +107,18 @@ class FloodGuard:
             self._told.discard(key)
             self._forget_idle(now)
             return Verdict.HANDLE
-        if self.urgency_of(message) is Urgency.EMERGENCY:
+        if self._maybe_emergency(message):
             return Verdict.HANDLE
         if key in self._told:
             return Verdict.HOLD
         self._told.add(key)
         return Verdict.NOTICE
+
+    def _maybe_emergency(self, message: Inbound) -> bool:
+        try:
+            return self.urgency_of(message) is Urgency.EMERGENCY
+        except Exception:  # cannot tell: handle it (and let handling fail loudly if it must)
+            return True
 
     def notice(self, message: Inbound) -> Outbound:
         return Outbound(message.platform, message.chat_id, texts.too_fast(),
