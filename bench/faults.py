@@ -87,22 +87,21 @@ async def soak(args: argparse.Namespace, folder: Path) -> None:
         restart_at = args.minutes * 30
         print(f"soak: {args.rate} messages/s on Telegram and on WeChat for {args.minutes} min; "
               f"{'pg_ctlcluster ' + args.cluster + ' restart' if args.cluster else 'no restart'} "
-              f"at {restart_at:.0f} s", flush=True)
+              f"at {restart_at:.0f} s, while the messages keep coming", flush=True)
         began = time.monotonic()
-        first = asyncio.create_task(stream(stage, args.rate, restart_at, stage.platforms))
-        await first
+        streaming = asyncio.create_task(stream(stage, args.rate, args.minutes * 60, stage.platforms))
+        await asyncio.sleep(restart_at)
         restarted_at = time.monotonic()
-        took = pg_ctlcluster(args.cluster, "restart") if args.cluster else 0.0
+        took = await asyncio.to_thread(pg_ctlcluster, args.cluster, "restart") if args.cluster else 0.0
         print(f"  database restarted in {took:.1f} s at {restarted_at - began:.0f} s", flush=True)
-        await stream(stage, args.rate, args.minutes * 60 - restart_at - took, stage.platforms,
-                     start_index=first.result())
+        await streaming
         drained = await stage.wait_stored(120)
         await asyncio.sleep(5)
         window = (restarted_at - 5, restarted_at + took + 30)
         print(f"  all stored {drained:.1f} s after the last message")
         print(f"  Telegram round trips, whole run: {summary(stage.latencies())}")
         print(f"  ... outside the restart: {summary(stage.latencies(until=window[0]) + stage.latencies(since=window[1]))}")
-        print(f"  ... within 5 s before to 30 s after the restart: "
+        print(f"  ... from 5 s before to 30 s after the restart: "
               f"{summary(stage.latencies(since=window[0], until=window[1]))}")
         await stage.stop_bot()
         show("soak", stage.verdict())
@@ -114,22 +113,23 @@ async def db_down(args: argparse.Namespace, folder: Path) -> None:
     fresh_database(args.database)
     async with Stage(args.database, folder) as stage:
         await stage.start_bot()
-        print(f"db-down: {args.rate} messages/s on each platform; the database stopped for "
-              f"{args.down} s after 20 s", flush=True)
-        n = await stream(stage, args.rate, 20, stage.platforms)
-        pg_ctlcluster(args.cluster, "stop")
+        print(f"db-down: {args.rate} messages/s on each platform for {args.down + 80:.0f} s; the "
+              f"database stopped for {args.down} s after 20 s", flush=True)
+        streaming = asyncio.create_task(stream(stage, args.rate, args.down + 80, stage.platforms))
+        await asyncio.sleep(20)
+        await asyncio.to_thread(pg_ctlcluster, args.cluster, "stop")
         stopped = time.monotonic()
-        n += await stream(stage, args.rate, args.down, stage.platforms, start_index=n)
-        pg_ctlcluster(args.cluster, "start")
+        await asyncio.sleep(args.down)
+        await asyncio.to_thread(pg_ctlcluster, args.cluster, "start")
         back = time.monotonic()
         print(f"  database down {back - stopped:.1f} s", flush=True)
-        await stream(stage, args.rate, 60, stage.platforms, start_index=n)
+        await streaming
         drained = await stage.wait_stored(180)
         print(f"  all stored {drained:.1f} s after the last message")
         during = [p for p in stage.posted if stopped <= p.at < back and p.answered_at]
         if during:
             print(f"  messages posted while it was down: answered {min(p.answered_at for p in during) - back:.1f}"
-                  f"…{max(p.answered_at for p in during) - back:.1f} s after it came back (Telegram)")
+                  f"-{max(p.answered_at for p in during) - back:.1f} s after it came back (Telegram)")
         print(f"  Telegram round trips before the stop: {summary(stage.latencies(until=stopped))}")
         print(f"  Telegram round trips from 20 s after it came back: "
               f"{summary(stage.latencies(since=back + 20))}")

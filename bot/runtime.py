@@ -306,14 +306,19 @@ class Runtime:
                         len(dead), ", ".join(str(p.pid) for p in dead))
             uow.retire_processes([p.id for p in dead])
 
+    def beat(self) -> None:
+        """One heartbeat; registers again if someone took this process for dead."""
+        with self.unit_of_work(durable=False) as uow:
+            if not uow.heartbeat():
+                log.warning("this process was taken for dead; registering again")
+                uow.register_process(liveness.host(), os.getpid(), liveness.incarnation())
+
     async def _beat_forever(self, every: float) -> None:
         failing = False
         while True:
             await asyncio.sleep(every)
             try:
-                with self.unit_of_work(durable=False) as uow:
-                    if not uow.heartbeat():
-                        uow.register_process(liveness.host(), os.getpid(), liveness.incarnation())
+                self.beat()
             except Exception as exc:
                 if not failing:
                     log.warning("heartbeat failed (%s)", _first_line(exc))

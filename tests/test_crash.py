@@ -1,13 +1,14 @@
 # ruff: noqa: F811  (pytest fixtures are imported by name and then requested as arguments)
 """kill -9 of a real `griddesk run` (its own process, the real parser, SQLite) talking
 to the loopback Bot API, while it is sending the receipt of an emergency: after a
-restart nothing is lost, no ticket is doubled, one send at most is repeated, and
-the emergency alerts are out within 10 s of the restart."""
+restart nothing is lost, no ticket is doubled, one send at most is repeated, and the
+emergency alerts the dead process held are out before the new one says it runs —
+it takes them over at start instead of waiting for a lease or a heartbeat to expire.
+(How many seconds that is: `bench/faults.py crash`.)"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -58,8 +59,8 @@ async def test_killed_while_sending_an_emergency_receipt(bot_api, tmp_path):
 
     second = await BotProcess(config, env).start()
     try:
-        await bot_api.wait_for(lambda: all(bot_api.sent_to(leader) for leader in LEADERS), timeout=20)
-        alerts_after = time.monotonic() - second.started_at
+        await second.wait_for_line("GridDesk")
+        alerted = all(bot_api.sent_to(leader) for leader in LEADERS)
         await bot_api.wait_acknowledged(timeout=30)
         await bot_api.wait_for(lambda: len(bot_api.sent_to(GROUP)) >= len(posted) + 1, timeout=30)
     finally:
@@ -78,4 +79,4 @@ async def test_killed_while_sending_an_emergency_receipt(bot_api, tmp_path):
     assert doubled == [], "no ticket twice"
     assert unsent == 0
     assert duplicates(bot_api) <= 1, "at most the one send in flight is repeated"
-    assert alerts_after <= 10, f"emergency alerts out {alerts_after:.1f}s after the restart"
+    assert alerted, "the emergency alerts went out as the new process started"
