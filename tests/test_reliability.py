@@ -279,3 +279,23 @@ def test_a_process_taken_for_dead_registers_again_and_a_stopped_one_leaves(engin
     assert me.id == rt.process_id and me.heartbeat_at == clock.now
     asyncio.run(rt.stop())
     assert count(engine, BotProcess) == 0
+
+
+def test_a_button_press_that_fails_every_try_is_kept_and_replayed(engine, settings, monkeypatch):
+    bot = ConsoleBot(Desk(settings.directory(), parse=keyword_parser), engine)
+    bot.say("jl-3", "张阿姨", "3号楼楼道灯坏了")
+    desk = bot.runtime.desk
+    handle_button = desk.handle_button
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("core bug")
+
+    monkeypatch.setattr(desk, "handle_button", broken)
+    before = len(bot.console.transcript)
+    asyncio.run(bot.console.press("王芳", "王芳", "b1", "ack:1", MONDAY_9AM))
+    [(who, notice)] = [(s.chat_id, s.text) for s in bot.console.transcript[before:]]
+    assert who == "李娜" and "按钮" in notice
+
+    monkeypatch.setattr(desk, "handle_button", handle_button)
+    assert asyncio.run(bot.runtime.replay_dead()) == (1, 0)
+    assert bot.ticket(1).status.value == "acknowledged"
