@@ -299,3 +299,30 @@ def test_a_button_press_that_fails_every_try_is_kept_and_replayed(engine, settin
     monkeypatch.setattr(desk, "handle_button", handle_button)
     assert asyncio.run(bot.runtime.replay_dead()) == (1, 0)
     assert bot.ticket(1).status.value == "acknowledged"
+
+
+def test_the_retention_job_runs_every_night_at_half_past_three(engine, settings):
+    from schedules.scheduler import build_scheduler
+
+    rt = runtime(settings, engine, ConsolePlatform(), Clock())
+    scheduler = build_scheduler(rt, settings.timezone, settings.digest_time,
+                                purge=lambda: rt.purge(settings.retention_days))
+    job = scheduler.get_job("retention")
+    fires = job.trigger.get_next_fire_time(None, MONDAY_9AM)
+
+    assert (fires.date(), fires.hour, fires.minute) == ((MONDAY_9AM + timedelta(days=1)).date(), 3, 30)
+    assert settings.retention_days == 365
+
+
+def test_the_digests_follow_the_configured_timezone_not_the_machines(engine, settings):
+    from schedules.scheduler import build_scheduler
+
+    async def send(weekly: bool) -> None:
+        return None
+
+    scheduler = build_scheduler(runtime(settings, engine, ConsolePlatform(), Clock()),
+                                settings.timezone, "08:00", send)
+    fires = scheduler.get_job("daily_digest").trigger.get_next_fire_time(None, MONDAY_9AM)
+
+    assert (fires.date(), fires.hour, fires.utcoffset()) == (
+        (MONDAY_9AM + timedelta(days=1)).date(), 8, timedelta(hours=8))
