@@ -21,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from latency import machine  # noqa: E402
 
 from handlers.parsing import ParseContext, parse_message  # noqa: E402
 
@@ -98,10 +101,12 @@ def per_message(lines: list[str]) -> list[float]:
 
 def main(argv: list[str]) -> int:
     n = int(argv[argv.index("--n") + 1]) if "--n" in argv else 20_000
+    print(machine())
     lines = build_lines(n)
     elapsed, out_lines = run_process(lines, "--cli" in argv)
     assert out_lines == n, f"{out_lines} output lines for {n} input lines"
-    print(f"whole process: {n} messages in {elapsed:.2f} s = {n / elapsed:,.0f} messages/s")
+    print(f"whole process (Python start-up and model load included): {n} messages in "
+          f"{elapsed:.2f} s = {n / elapsed:,.0f} messages/s")
     timings = per_message(lines)
     p50 = timings[len(timings) // 2] * 1e6
     p99 = timings[int(len(timings) * 0.99)] * 1e6

@@ -21,7 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from latency import machine  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from bot.bootstrap import build_desk  # noqa: E402
@@ -144,6 +146,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
+    print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         print("SQLite (WAL, temporary file)")
         engine = make_engine(f"sqlite:///{tmp}/bench.db")

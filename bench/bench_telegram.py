@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from latency import SpreadClock, report  # noqa: E402
+from latency import SpreadClock, machine, report  # noqa: E402
 from telegram import User  # noqa: E402
 
 from bot.bootstrap import build_desk, open_storage  # noqa: E402
@@ -125,6 +125,7 @@ async def with_bare_sink(api: FakeBotApi, n: int) -> tuple[list[float], float]:
 
 async def main(n: int) -> None:
     logging.basicConfig(level=logging.ERROR)
+    print(machine())
     print(f"loopback Bot API, long polling (getUpdates timeout {POLL_TIMEOUT} s, "
           f"poll interval {POLL_INTERVAL} s), {n} messages each")
     runs: list[tuple[str, Callable[[FakeBotApi, int], Awaitable[tuple[list[float], float]]]]] = [

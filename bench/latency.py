@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from datetime import datetime, timedelta
+
+
+def machine() -> str:
+    """What the figures were measured on: cores and load, printed first by each benchmark."""
+    one, five, _ = os.getloadavg()
+    return f"machine: {os.cpu_count()} cores, load average {one:.1f} (5 min: {five:.1f}) at start"
 
 
 def report(name: str, latencies: list[float], rate: float) -> None:

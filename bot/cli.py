@@ -7,7 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.settings import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from bot.settings import ConfigError, Settings, StartupError, load_settings
 from handlers.parsing.linear import ModelError
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,19 @@ def cmd_console(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.serve import serve
 
-    return serve(_settings(args.config))
+    return serve(_settings(args.config), announce=lambda line: print(line, flush=True))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    return run_doctor(_settings(args.config))
+
+
+def cmd_replay_dead(args: argparse.Namespace) -> int:
+    from bot.doctor import run_replay_dead
+
+    return run_replay_dead(_settings(args.config), args.ids)
 
 
 def cmd_corrections_export(args: argparse.Namespace) -> int:
@@ -171,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="only corrections from this date on (YYYY-MM-DD)")
     export.add_argument("--out", help="output file (default: standard output)")
     export.set_defaults(handler=cmd_corrections_export)
+    add("doctor", cmd_doctor, "health: dead letters, outbox backlog, last messages, late timers "
+        "(exit 1 if something needs a look)")
+    p = add("replay-dead", cmd_replay_dead, "handle dead letters again (all, or the ids given)")
+    p.add_argument("ids", nargs="*", type=int, help="dead letter ids (see griddesk doctor)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
@@ -188,14 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "file", None):
         args.config = args.file
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    setup_logging(args.verbose)
     try:
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"配置错误 / config error: {exc}", file=sys.stderr)
+        return 2
+    except StartupError as exc:
+        print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
     except ModelError as exc:
         print(f"模型错误 / model error: {exc}", file=sys.stderr)

@@ -4,6 +4,7 @@ interactive console and tests. It prints the conversation as people would see it
 from __future__ import annotations
 
 import itertools
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ class ConsolePlatform:
         chat_names: dict[str, str] | None = None,
         echo: Callable[[str], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        id_prefix: str | None = None,
     ) -> None:
         self.chat_names = chat_names or {}
         self.echo = echo
@@ -45,6 +47,9 @@ class ConsolePlatform:
         self.edits: list[tuple[str, tuple[str, ...]]] = []
         """(message id, buttons left) for every message whose used buttons were taken away."""
         self._ids = itertools.count(1)
+        self.id_prefix = id_prefix if id_prefix is not None else secrets.token_hex(4)
+        """Message ids are "m<prefix>-<n>": unique per session, so a second console on the
+        same database never collides with ids already stored (and silently deduped)."""
         self._sink: InboundSink | None = None
 
     async def start(self, sink: InboundSink) -> None:
@@ -65,11 +70,14 @@ class ConsolePlatform:
             line += "\n" + " " * 8 + " ".join(f"[{b}]" for b in said.buttons)
         self.echo(line)
 
+    def _next_id(self) -> str:
+        return f"m{self.id_prefix}-{next(self._ids)}"
+
     async def send(self, message: Outbound) -> str:
         if message.edit_buttons_of is not None:
             self.edits.append((message.edit_buttons_of, tuple(b.label for b in message.buttons)))
             return message.edit_buttons_of
-        message_id = f"m{next(self._ids)}"
+        message_id = self._next_id()
         self._show(
             Said(
                 chat_id=message.chat_id,
@@ -97,7 +105,7 @@ class ConsolePlatform:
     ) -> str:
         """Someone types in a chat; on the console a person's id is their name."""
         assert self._sink is not None, "start the platform first"
-        message_id = f"m{next(self._ids)}"
+        message_id = self._next_id()
         self._show(Said(chat_id, sender, text if kind is MessageKind.TEXT else f"[{kind.value}]",
                         private, message_id, at=at))
         await self._sink.on_message(

@@ -37,6 +37,11 @@ class ConfigError(Exception):
     """A configuration problem; the message names the key path and the reason."""
 
 
+class StartupError(Exception):
+    """Something the bot needs at start is not there (database, gateway, token);
+    the message is one line that says what and where, never a secret."""
+
+
 def parse_clock(value: str) -> time:
     m = _CLOCK.match(value.strip())
     if not m:
@@ -179,6 +184,10 @@ class Settings(_Model):
     digest_time: str = "08:00"
     require_backup: bool = True
     hotlines: dict[EmergencyKind, str] = Field(default_factory=dict)
+    retention_days: int = Field(default=365, ge=1)
+    """Raw message texts and pictures older than this are purged (daily, 03:30)."""
+    flood_per_minute: int = Field(default=30, ge=0)
+    """Messages one resident may post per minute before the rest are kept unhandled (0: off)."""
     telegram: TelegramModel = Field(default_factory=TelegramModel)
     wechat: WeChatModel = Field(default_factory=WeChatModel)
     web: WebModel = Field(default_factory=WebModel)

@@ -4,9 +4,13 @@ neutral ``Inbound``/``ButtonPress``/``Outbound`` on the other.
 Long polling is our own small loop over ``getUpdates`` rather than PTB's Updater,
 because the Updater acknowledges a batch (by asking for the next offset) while the
 batch may still be waiting in its queue; a crash then loses those updates. Here an
-update is acknowledged only after the sink has handled it, so a restart redelivers
-what was in flight and the core's dedup absorbs it. Webhook mode (for deployments
-behind HTTPS) uses PTB's Updater and needs ``python-telegram-bot[webhooks]``.
+update is acknowledged only after the sink has stored it: when the sink raises (the
+database is down), the offset stays before it, the loop pauses and asks again, and
+Telegram hands over the same update. A restart redelivers what was in flight and the
+core's dedup absorbs it. Webhook mode (for deployments behind HTTPS) uses PTB's
+Updater and needs ``python-telegram-bot[webhooks]``; there Telegram counts an update
+as delivered once our HTTP answer went out, so a failing sink is retried in process
+(and an update in hand when the process dies is lost: prefer long polling).
 
 No conversation logic lives here.
 """
@@ -38,6 +42,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from telegram.request import HTTPXRequest
 
 from bot.platform import DeliveryError, InboundSink
+from bot.settings import StartupError
 from bot.telegram_convert import (
     CAPTION_LIMIT,
     NOTICE_LIMIT,
@@ -88,6 +93,7 @@ class TelegramPlatform:
         max_flood_wait: float = 60.0,
         request_timeout: float = 10.0,
         stop_timeout: float = 30.0,
+        max_sink_backoff: float = 5.0,
     ) -> None:
         token = token or os.environ.get("TELEGRAM_BOT_TOKEN")
         if not token:
@@ -102,6 +108,8 @@ class TelegramPlatform:
         self._clock = clock or (lambda: datetime.now(UTC))
         self.request_timeout = request_timeout
         self.stop_timeout = stop_timeout
+        self.max_sink_backoff = max_sink_backoff
+        """Longest pause before offering an update the sink could not store again."""
         self._app: Application[Any, Any, Any, Any, Any, Any] | None = None
         self._sink: InboundSink | None = None
         self._poller: asyncio.Task[None] | None = None
@@ -154,9 +162,13 @@ class TelegramPlatform:
         app.add_error_handler(self._on_error)
         try:
             await self._retry.call("getMe", app.initialize)
-        except BaseException:
+        except BaseException as exc:
             for request in requests:  # PTB leaves them open when initialize fails
                 await request.shutdown()
+            if isinstance(exc, InvalidToken):
+                raise StartupError("telegram: the bot token (TELEGRAM_BOT_TOKEN) was refused") from None
+            if isinstance(exc, TelegramError):
+                raise StartupError(f"telegram: cannot reach the Bot API at {self.api_url}: {exc}") from None
             raise
         await app.start()
         self._app = app
@@ -183,7 +195,7 @@ class TelegramPlatform:
             )
         except RuntimeError as exc:
             if "webhooks" in str(exc):
-                raise RuntimeError(
+                raise StartupError(
                     "Telegram webhook mode needs python-telegram-bot[webhooks] (tornado)"
                 ) from exc
             raise
@@ -226,7 +238,7 @@ class TelegramPlatform:
     async def _poll_forever(self) -> None:
         app = self._app
         assert app is not None
-        failures = 0
+        failures = unstored = 0
         while not self._stopping:
             offset = self.high_water + 1 if self.high_water is not None else None
             try:
@@ -256,9 +268,17 @@ class TelegramPlatform:
                     await app.process_update(update)
                 except Exception:
                     log.exception("telegram: update %s could not be processed", update.update_id)
-                self._mark_handled(update.update_id)
-            if self.poll_interval > 0 or (self.poll_timeout == 0 and not updates):
-                await self._pause(max(self.poll_interval, 0.05), real=True)
+                if update.update_id not in self._seen:  # not stored: ask for it again
+                    unstored += 1
+                    delay = min(self._retry.delay(unstored), self.max_sink_backoff)
+                    log.warning("telegram: update %s not stored; offered again in %.1fs",
+                                update.update_id, delay)
+                    await self._pause(delay)
+                    break
+            else:
+                unstored = 0
+                if self.poll_interval > 0 or (self.poll_timeout == 0 and not updates):
+                    await self._pause(max(self.poll_interval, 0.05), real=True)
 
     async def _interruptible(self, awaitable: Awaitable[T]) -> T:
         """Await something ``stop()`` may cut short (a long poll, a pause)."""
@@ -287,10 +307,18 @@ class TelegramPlatform:
         if update.update_id in self._seen:
             log.debug("telegram: update %s seen before; dropped", update.update_id)
             return
-        try:
-            await self._dispatch(update)
-        except Exception:
-            log.exception("telegram: update %s could not be handled", update.update_id)
+        attempt = 0
+        while True:
+            try:
+                await self._dispatch(update)
+                break
+            except Exception as exc:
+                log.warning("telegram: update %s was not stored (%s: %s)", update.update_id,
+                            type(exc).__name__, exc)
+                if self.webhook is None or self._stopping:
+                    return  # long polling: the offset stays before it, the poll loop asks again
+                attempt += 1
+                await self._pause(min(self._retry.delay(attempt), self.max_sink_backoff))
         self._mark_handled(update.update_id)  # not when cancelled: then it is not handled
 
     async def _dispatch(self, update: Update) -> None:

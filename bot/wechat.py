@@ -10,10 +10,18 @@ configured WeChat platform names the Python version it cannot run on.
 The client has no reconnect of its own: its ``start()`` stops and restarts the
 gateway's puppet (logging the WeChat account out and in), opens the event stream
 and returns (or raises) when the stream ends. We open the stream without the stop,
-in a loop with backoff, and a periodic ``ding`` notices a connection that died
-silently. While disconnected, ``send`` raises ``DeliveryError`` and the runtime's
-outbox keeps the message. Events the gateway emits while nobody is connected are
-not replayed by the puppet service; that gap is as short as the backoff allows.
+in a loop that probes the gateway every ``backoff``…``max_backoff`` seconds (0.5 s
+then every 1 s, back to 0.5 s after each login), and a periodic ``ding`` notices a
+connection that died silently. While disconnected, ``send`` raises ``DeliveryError``
+and the runtime's outbox keeps the message.
+
+Events the gateway emits while nobody is connected are dropped by the puppet
+service (wechaty-puppet-service 1.x keeps no backlog and has no call that lists past
+messages), so that gap is as short as the probing allows. Events that did arrive are
+noted in the inbound journal (``bot/wechat_journal.py``) and forgotten only once the
+sink has stored them: a process killed with messages in hand leaves them for the
+next one, which reads them again from the gateway by id. A message the sink could
+not store (the database is down) is offered again, in order, until it is.
 
 Events are translated concurrently (payload look-ups are round trips) but handed
 to the sink in the order they arrived, so a photo follows the request it belongs to.
@@ -45,6 +53,7 @@ from bot.wechat_convert import (
     inbound_from_payload,
     with_button_hints,
 )
+from bot.wechat_journal import Journal
 from bot.wechat_lookup import Lookups
 from handlers.messages import Inbound, Outbound
 from handlers.turn import TOPIC_PREFIX
@@ -71,7 +80,9 @@ class WeChatPlatform:
         keepalive: float = 30.0,
         reread_window: float = 120.0,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float = 1.0,
+        probe_timeout: float = 2.0,
+        max_sink_backoff: float = 5.0,
         stop_timeout: float = 10.0,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], datetime] | None = None,
@@ -97,6 +108,9 @@ class WeChatPlatform:
         """How long a message whose payload could not be read waits for a reconnect."""
         self.backoff = backoff
         self.max_backoff = max_backoff
+        """The longest wait between two probes of a gateway that is down."""
+        self.probe_timeout = probe_timeout
+        self.max_sink_backoff = max_sink_backoff
         self.stop_timeout = stop_timeout
         self._sleep = sleep
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -110,7 +124,8 @@ class WeChatPlatform:
         self._deliverer: asyncio.Task[None] | None = None
         self._busy = False
         self._take_over = False
-        self._pending: asyncio.Queue[asyncio.Future[Inbound | None]] = asyncio.Queue()
+        self._pending: asyncio.Queue[tuple[str, asyncio.Future[Inbound | None]]] = asyncio.Queue()
+        self._journal = Journal(None, PLATFORM)
         self._lookups = Lookups(request_timeout)
         self.connections = 0
         """How many times a session logged in; tests and logs use it to see reconnects."""
@@ -137,6 +152,7 @@ class WeChatPlatform:
     # --- life cycle -------------------------------------------------------------
     async def start(self, sink: InboundSink) -> None:
         self._sink = sink
+        self._journal = Journal(sink, PLATFORM)
         self._stopping = False
         self._deliverer = asyncio.create_task(self._deliver_forever(), name="wechat-deliver")
         self._runner = asyncio.create_task(self._run(), name="wechat-connection")
@@ -155,8 +171,11 @@ class WeChatPlatform:
         try:
             await asyncio.wait_for(self._drained(), self.stop_timeout)
         except TimeoutError:
-            log.warning("wechat: %d messages were not handled before stopping", self._pending.qsize())
+            left = self._pending.qsize() + int(self._busy)
+            log.warning("wechat: %d messages were not handled before stopping%s", left,
+                        "; the next start reads them again" if self._journal.enabled else "")
         await self._cancel(self._deliverer)
+        self._journal.flush()
         self._runner = self._deliverer = None
         self._close(self._puppet)
         self._puppet = None
@@ -175,6 +194,7 @@ class WeChatPlatform:
 
     async def _run(self) -> None:
         delay = self.backoff
+        down = False
         while not self._stopping:
             logins = self.connections
             try:
@@ -183,21 +203,23 @@ class WeChatPlatform:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("wechat: gateway %s unreachable or lost (%s: %s)", self.endpoint,
-                            type(exc).__name__, exc)
+                (log.debug if down else log.warning)(
+                    "wechat: gateway %s unreachable or lost (%s: %s); probing every %.1f-%.1fs",
+                    self.endpoint, type(exc).__name__, exc, self.backoff, self.max_backoff)
             self._logged_in.clear()
             self._close(self._puppet)
             self._puppet = None
             if self.connections > logins:
-                delay = self.backoff
-            log.info("wechat: reconnecting in %.1fs", delay)
+                delay, down = self.backoff, False
+            else:
+                down = True
             await self._sleep(delay)
             delay = min(delay * 2, self.max_backoff)
 
     async def _session(self) -> None:
         # The client's own reachability check is a blocking telnet; look first without blocking.
         _, writer = await asyncio.wait_for(asyncio.open_connection(self._host, self._port),
-                                           self.request_timeout)
+                                           self.probe_timeout)
         writer.close()
         puppet = self._client(self._options(end_point=self.endpoint, token=self._token))
         puppet.on("login", lambda payload: self._on_login(puppet, payload))
@@ -256,6 +278,12 @@ class WeChatPlatform:
     def _on_login(self, puppet: Any, payload: Any) -> None:
         self.self_id = payload.contact_id
         self.connections += 1
+        backlog = self._journal.backlog()
+        if backlog:
+            log.warning("wechat: reading %d messages again that a previous run received but "
+                        "did not store", len(backlog))
+        for message_id in backlog:
+            self._read_later(puppet, message_id)
         asyncio.ensure_future(self._after_login(puppet))
 
     async def _after_login(self, puppet: Any) -> None:
@@ -294,31 +322,42 @@ class WeChatPlatform:
         message_id = getattr(payload, "message_id", None)
         if not message_id:
             return
-        self._pending.put_nowait(asyncio.ensure_future(self._translate(puppet, str(message_id))))
+        self._journal.noted(str(message_id))
+        self._read_later(puppet, str(message_id))
+
+    def _read_later(self, puppet: Any, message_id: str) -> None:
+        self._pending.put_nowait((message_id, asyncio.ensure_future(self._translate(puppet, message_id))))
 
     # --- inbound ----------------------------------------------------------------
     async def _deliver_forever(self) -> None:
         while True:
-            future = await self._pending.get()
+            message_id, future = await self._pending.get()
             self._busy = True
             try:
-                await self._deliver(future)
+                await self._deliver(message_id, future)
             finally:
                 self._busy = False
 
-    async def _deliver(self, future: asyncio.Future[Inbound | None]) -> None:
+    async def _deliver(self, message_id: str, future: asyncio.Future[Inbound | None]) -> None:
         try:
             message = await future
         except Exception as exc:
-            log.warning("wechat: dropped a message that could not be read (%s: %s)",
-                        type(exc).__name__, exc)
+            log.error("wechat: message %s could not be read from the gateway; it is lost (%s: %s)",
+                      message_id, type(exc).__name__, exc)
+            self._journal.done(message_id)
             return
-        if message is None or self._sink is None:
-            return
-        try:
-            await self._sink.on_message(message)
-        except Exception:
-            log.exception("wechat: the sink failed on %s/%s", message.chat_id, message.message_id)
+        attempt = 0
+        while message is not None and self._sink is not None:
+            try:
+                await self._sink.on_message(message)
+                break
+            except Exception as exc:  # not stored: offer it again, keep the order
+                attempt += 1
+                delay = min(self.backoff * 2 ** (attempt - 1), self.max_sink_backoff)
+                log.warning("wechat: message %s/%s not stored (%s: %s); again in %.1fs",
+                            message.chat_id, message.message_id, type(exc).__name__, exc, delay)
+                await self._sleep(delay)
+        self._journal.done(message_id)
 
     async def _translate(self, puppet: Any, message_id: str) -> Inbound | None:
         """Read one message; if the connection dropped meanwhile, read it again once

@@ -80,3 +80,6 @@ class Outbound:
     edit_buttons_of: str | None = None
     """Not a new message: replace the buttons of this earlier one with ``buttons``
     (none left: remove them), once a button was used. Platforms without buttons skip it."""
+    urgent: bool = False
+    """About an emergency: the outbox retries it within seconds and sends it first
+    after a restart."""

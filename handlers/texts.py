@@ -386,3 +386,18 @@ def nothing_open() -> str:
 
 def staff_in_group_help() -> str:
     return "要操作工单,请回复通知消息,或写明编号,例如“#42 已解决 换了灯泡”。"
+
+
+def message_not_handled(where: str, who: str, at: datetime, excerpt: str) -> str:
+    return (
+        f"⚠️ 有一条消息系统没能处理,请您看一下,需要时直接联系本人:\n"
+        f"{where} {who} {at:%m月%d日 %H:%M}:“{excerpt}”"
+    )
+
+
+def press_not_handled(where: str, who: str, at: datetime) -> str:
+    return f"⚠️ {where} {who} {at:%m月%d日 %H:%M} 按的一个按钮系统没能处理,请直接处理工单或让本人再按一次。"
+
+
+def too_fast() -> str:
+    return "您发得太快了,消息已记下,请过一会儿再发。有急事请直接打电话。"

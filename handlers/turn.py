@@ -66,6 +66,10 @@ class Turn:
         if self.timers is not None and ticket.id is not None:
             self.store.replace_due(ticket.id, self.timers.plan(ticket))
 
+    @staticmethod
+    def _urgent(ticket: Ticket | None) -> bool:
+        return ticket is not None and ticket.urgency is Urgency.EMERGENCY
+
     def local(self, when: datetime) -> datetime:
         return when.astimezone(ZoneInfo(self.directory.policy.timezone))
 
@@ -96,6 +100,7 @@ class Turn:
                 reply_to_message_id=self.message_id,
                 ticket_id=ticket.id if ticket else None,
                 buttons=buttons,
+                urgent=self._urgent(ticket),
             )
         )
 
@@ -114,6 +119,7 @@ class Turn:
                 ticket_id=ticket.id,
                 buttons=buttons,
                 not_before=self._not_before(ticket) if self.deferrable else None,
+                urgent=self._urgent(ticket),
             )
         )
 
@@ -150,6 +156,7 @@ class Turn:
                     card_id=card_id,
                     buttons=buttons,
                     not_before=self._not_before(ticket, urgency),
+                    urgent=self._urgent(ticket),
                 )
             )
             return
@@ -165,6 +172,7 @@ class Turn:
                         ticket_id=ticket.id if ticket else None,
                         card_id=card_id,
                         not_before=self._not_before(ticket, urgency),
+                        urgent=self._urgent(ticket),
                     )
                 )
                 return

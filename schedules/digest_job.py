@@ -9,10 +9,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.digest_build import period
 from handlers.directory import Role
-from storage import outbox
-from storage.database import session_scope
-from storage.digest import claim_digest
-from storage.repository import SqlTicketStore
+from storage.tables import OutboxRow
 
 log = logging.getLogger(__name__)
 LEADER_ROLES = (Role.GRID_LEADER, Role.COMMUNITY_LEADER, Role.STREET_LEADER)
@@ -22,17 +19,17 @@ async def send_digests(runtime: Runtime, weekly: bool) -> int:
     now = runtime.clock()
     start, _ = period(now, weekly)
     kind = "weekly" if weekly else "daily"
-    rows: list[outbox.OutboxRow] = []
+    rows: list[OutboxRow] = []
     sent = 0
     for leader in runtime.desk.directory.staff.values():
         if leader.role not in LEADER_ROLES:
             continue
-        with session_scope(runtime.engine) as session:
-            if not claim_digest(session, leader.id, kind, start, now):
+        with runtime.unit_of_work(now) as uow:
+            if not uow.claim_digest(leader.id, kind, start):
                 continue
-            replies = runtime.desk.digest_for(SqlTicketStore(session), leader, now, weekly)
-            rows += outbox.enqueue(session, replies, now)
+            uow.say(runtime.desk.digest_for(uow.store, leader, now, weekly))
             sent += 1
+        rows += uow.ready
     await runtime.deliver(rows)
     log.info("%s digest sent to %d leaders", kind, sent)
     return sent

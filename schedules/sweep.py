@@ -9,31 +9,30 @@ sweep; after it, they are never done again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from handlers.desk import Desk
 from handlers.timers import DueKind
-from storage import due, outbox
-from storage.database import session_scope
-from storage.repository import SqlTicketStore
+from storage.tables import OutboxRow
+from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def sweep(engine: Engine, desk: Desk, now: datetime, batch: int = 500) -> list[int]:
-    """Carry out what is due at ``now``; returns the outbox rows to deliver at once."""
-    ready: list[outbox.OutboxRow] = []
+def sweep(engine: Engine, desk: Desk, now: datetime, batch: int = 500, *,
+          owner: str | None = None, platforms: Iterable[str] | None = None) -> list[OutboxRow]:
+    """Carry out what is due at ``now``; returns the outbox rows to deliver at once
+    (claimed for ``owner``, the bot process that will send them)."""
+    ready: list[OutboxRow] = []
     while True:
-        with session_scope(engine) as session:
-            store = SqlTicketStore(session)
-            items = due.claim(session, now, batch)
-            due.mark_done(session, items, now)
-            store.preload_tickets(sorted({item.ticket_id for item in items}))
-            replies = []
+        with UnitOfWork(engine, now, owner=owner, platforms=platforms) as uow:
+            items = uow.take_due_timers(batch)
+            uow.store.preload_tickets(sorted({item.ticket_id for item in items}))
             for item in items:
-                replies += desk.handle_due(store, item.ticket_id, DueKind(item.kind), now)
-            ready += outbox.enqueue(session, replies, now)
+                uow.say(desk.handle_due(uow.store, item.ticket_id, DueKind(item.kind), now))
+        ready += uow.ready
         if len(items) < batch:
             return ready

@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from handlers.messages import Button, Outbound
 from storage.database import insert_for
-from storage.tables import CardLink, MessageLink, OutboxRow
+from storage.processes import PROCESS_TIMEOUT
+from storage.tables import BotProcess, CardLink, MessageLink, OutboxRow
 
 MAX_BACKOFF = timedelta(minutes=10)
 PATIENT_ATTEMPTS = 20
@@ -23,19 +25,27 @@ log = logging.getLogger(__name__)
 
 
 SEND_LEASE = timedelta(seconds=60)
-"""How long rows being sent are reserved for the process sending them."""
+"""How long a live process holds rows it is sending: a backstop for a process that
+beats but hangs. A process that stopped beating loses its rows at once."""
+URGENT_MAX_BACKOFF = timedelta(seconds=10)
 
 
 def enqueue(
     session: Session,
     messages: list[Outbound],
     now: datetime,
-    reserve: timedelta = SEND_LEASE,
+    owner: str | None = None,
+    platforms: Iterable[str] | None = None,
 ) -> list[OutboxRow]:
-    """Store replies; returns the rows to send now, reserved for us for ``reserve``.
-    Held messages (quiet hours) are left for the flush once their time comes."""
-    rows = [
-        OutboxRow(
+    """Store replies; returns the rows to send now. With an ``owner`` (a bot process)
+    those rows are claimed for it — for the platforms it runs — so no one else sends
+    them while it does. Held messages (quiet hours) wait for the flush once their
+    time comes."""
+    mine = set(platforms) if platforms is not None else None
+    rows = []
+    for m in messages:
+        claimed = owner is not None and not _held(m, now) and (mine is None or m.platform in mine)
+        rows.append(OutboxRow(
             platform=m.platform,
             chat_id=m.chat_id,
             text=m.text,
@@ -47,10 +57,11 @@ def enqueue(
             edit_buttons_of=m.edit_buttons_of,
             image_png=m.image_png,
             created_at=now,
-            deliver_after=m.not_before if _held(m, now) else now + reserve,
-        )
-        for m in messages
-    ]
+            deliver_after=m.not_before if _held(m, now) else now,
+            claimed_by=owner if claimed else None,
+            claimed_until=now + SEND_LEASE if claimed else None,
+            urgent=m.urgent,
+        ))
     session.add_all(rows)
     session.flush()
     return [r for r, m in zip(rows, messages, strict=True) if not _held(m, now)]
@@ -72,6 +83,18 @@ def to_outbound(row: OutboxRow) -> Outbound:
         card_id=row.card_id,
         image_png=row.image_png,
         edit_buttons_of=row.edit_buttons_of,
+        urgent=row.urgent,
+    )
+
+
+def _free_for(owner: str | None, now: datetime) -> ColumnElement[bool]:
+    """Not held by a live process other than ``owner``."""
+    alive = select(BotProcess.id).where(BotProcess.heartbeat_at >= now - PROCESS_TIMEOUT)  # type: ignore[operator]
+    return or_(
+        OutboxRow.claimed_by.is_(None),  # type: ignore[union-attr]
+        OutboxRow.claimed_by == owner,
+        OutboxRow.claimed_until <= now,  # type: ignore[operator]
+        OutboxRow.claimed_by.not_in(alive),  # type: ignore[union-attr]
     )
 
 
@@ -81,29 +104,52 @@ def claim_due(
     now: datetime,
     limit: int = 100,
     lease: timedelta = SEND_LEASE,
+    owner: str | None = None,
 ) -> list[OutboxRow]:
-    """Pending rows due now, leased to us: another process skips them until the
-    lease ends (rows are locked with SKIP LOCKED while claiming on PostgreSQL)."""
+    """Pending rows due now that no other live process holds, urgent ones first,
+    claimed for ``owner`` (rows are locked with SKIP LOCKED while claiming on
+    PostgreSQL, so two processes never take the same row)."""
     statement = (
         select(OutboxRow)
         .where(
             OutboxRow.sent_at.is_(None),  # type: ignore[union-attr]
             OutboxRow.platform.in_(list(platforms)),  # type: ignore[attr-defined]
             OutboxRow.deliver_after <= now,  # type: ignore[operator]
+            _free_for(owner, now),
         )
-        .order_by(OutboxRow.id)  # type: ignore[arg-type]
+        .order_by(OutboxRow.urgent.desc(), OutboxRow.id)  # type: ignore[attr-defined,arg-type]
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
+        statement = statement.with_for_update(skip_locked=True, of=OutboxRow)  # type: ignore[arg-type]
     rows = list(session.execute(statement).scalars())
     if rows:
         session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_([r.id for r in rows]))  # type: ignore[union-attr]
-            .values(deliver_after=now + lease)
+            .values(claimed_by=owner, claimed_until=now + lease)
         )
     return rows
+
+
+def release(session: Session, owner: str) -> None:
+    """A process going down leaves what it had not sent to whoever is still up."""
+    session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.claimed_by == owner, OutboxRow.sent_at.is_(None))  # type: ignore[union-attr]
+        .values(claimed_by=None, claimed_until=None)
+    )
+
+
+def expedite_urgent(session: Session, now: datetime) -> int:
+    """After a restart, emergency messages waiting out a backoff are tried at once."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.sent_at.is_(None), OutboxRow.urgent.is_(True),  # type: ignore[union-attr,attr-defined]
+               OutboxRow.deliver_after > now)  # type: ignore[operator]
+        .values(deliver_after=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 _MARK_SENT = (
@@ -143,25 +189,24 @@ def _link(session: Session, table: Any, key: str, sent: list[tuple[OutboxRow, st
 
 
 def mark_failed(session: Session, row: OutboxRow, error: str, now: datetime) -> None:
-    """Try again later: exponential backoff up to 10 minutes; after PATIENT_ATTEMPTS
-    (e.g. a Telegram user who never opened a chat with the bot) only every 6 hours,
-    so the message is kept, not hammered."""
+    """Try again later: exponential backoff up to 10 minutes (10 seconds for an
+    emergency); after PATIENT_ATTEMPTS (e.g. a Telegram user who never opened a chat
+    with the bot) only every 6 hours, so the message is kept, not hammered."""
     attempts = row.attempts + 1
-    backoff = min(timedelta(seconds=2**attempts), MAX_BACKOFF)
+    backoff = min(timedelta(seconds=2**attempts), URGENT_MAX_BACKOFF if row.urgent else MAX_BACKOFF)
     if attempts >= PATIENT_ATTEMPTS:
-        backoff = SLOW_RETRY
+        backoff = MAX_BACKOFF if row.urgent else SLOW_RETRY
         log.error("outbox %s to %s/%s still undelivered after %d attempts: %s",
                   row.id, row.platform, row.chat_id, attempts, error[:200])
     session.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row.id)  # type: ignore[arg-type]
-        .values(attempts=attempts, last_error=error[:500], deliver_after=now + backoff)
+        .values(attempts=attempts, last_error=error[:500], deliver_after=now + backoff,
+                claimed_by=None, claimed_until=None)
     )
 
 
 def pending_count(session: Session) -> int:
-    from sqlalchemy import func
-
     return int(
         session.execute(
             select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))  # type: ignore[union-attr]

@@ -143,8 +143,10 @@ _UPDATE_TICKET = update(_TICKET_TABLE).where(_TICKET_TABLE.c.id == bindparam("ti
 
 
 class SqlTicketStore:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, now: datetime | None = None) -> None:
         self.session = session
+        self.now = now
+        """When messages recorded through this store were received."""
         self._preloaded: list[TicketRow] = []
 
     def _insert_once(self, table: Any, unique: tuple[str, ...], values: dict[str, Any]) -> bool:
@@ -161,7 +163,7 @@ class SqlTicketStore:
             _INSERT_ONCE[(dialect, table.name)] = statement
         return self.session.connection().execute(statement, values).first() is not None
 
-    def record_inbound(self, message: Inbound) -> bool:
+    def record_inbound(self, message: Inbound, disposition: str | None = None) -> bool:
         return self._insert_once(_INBOUND_TABLE, ("platform", "chat_id", "message_id"), {
             "platform": message.platform,
             "chat_id": message.chat_id[:128],
@@ -171,6 +173,24 @@ class SqlTicketStore:
             "kind": message.kind.value,
             "text": message.text[:MAX_STORED_TEXT],
             "sent_at": message.sent_at,
+            "received_at": self.now,
+            "disposition": disposition,
+        })
+
+    def record_key_only(self, message: Inbound, disposition: str) -> bool:
+        """Only what redelivery needs (platform, chat, message id): for chats we do not
+        serve, no text, sender or name is kept."""
+        return self._insert_once(_INBOUND_TABLE, ("platform", "chat_id", "message_id"), {
+            "platform": message.platform,
+            "chat_id": message.chat_id[:128],
+            "message_id": message.message_id[:128],
+            "sender_id": "",
+            "sender_name": "",
+            "kind": message.kind.value,
+            "text": "",
+            "sent_at": message.sent_at,
+            "received_at": self.now,
+            "disposition": disposition,
         })
 
     def _next_code(self) -> int:

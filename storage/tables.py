@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, LargeBinary, UniqueConstraint, false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -35,10 +35,15 @@ def _ts(nullable: bool = True, index: bool = False) -> Any:
 
 
 class InboundMessage(SQLModel, table=True):
-    """Every message that reached us, once: the redelivery guard and the record."""
+    """Every message that reached us, once: the redelivery guard and the record.
+    From a chat we do not serve only the key is kept (``disposition`` "unserved")."""
 
     __tablename__ = "inbound_message"
-    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id", "message_id"),
+        Index("ix_inbound_message_sent_at", "sent_at"),
+        Index("ix_inbound_message_received", "platform", "received_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
@@ -49,6 +54,9 @@ class InboundMessage(SQLModel, table=True):
     kind: str = Field(default="text", max_length=16)
     text: str = ""
     sent_at: datetime = Field(sa_column=_ts(nullable=False))
+    received_at: datetime | None = Field(default=None, sa_column=_ts())
+    disposition: str | None = Field(default=None, max_length=16)
+    """None: handled; "unserved": a chat we do not serve (no text kept); "throttled"."""
 
 
 class TicketCounter(SQLModel, table=True):
@@ -175,6 +183,11 @@ class OutboxRow(SQLModel, table=True):
     attempts: int = 0
     last_error: str = ""
     platform_message_id: str | None = Field(default=None, max_length=128)
+    claimed_by: str | None = Field(default=None, max_length=32)
+    """The bot process sending it; a dead process's claims are taken over at once."""
+    claimed_until: datetime | None = Field(default=None, sa_column=_ts())
+    urgent: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """About an emergency: retried within seconds, first out after a restart."""
 
 
 class DueItemRow(SQLModel, table=True):
@@ -285,3 +298,50 @@ class PendingQuestionRow(SQLModel, table=True):
     note: str = ""
     ticket_ids: str = "[]"
     asked_at: datetime = Field(sa_column=_ts(nullable=False))
+
+
+class DeadLetter(SQLModel, table=True):
+    """An inbound message or button press that could not be handled after every
+    retry: kept whole (for ``griddesk replay-dead``) with the error, never dropped."""
+
+    __tablename__ = "dead_letter"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    chat_id: str = Field(max_length=128)
+    message_id: str = Field(max_length=128)
+    kind: str = Field(max_length=16)
+    """"message" or "button"."""
+    payload: str = ""
+    error: str = ""
+    attempts: int = 0
+    failed_at: datetime = Field(sa_column=_ts(nullable=False))
+    replayed_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
+
+
+class BotProcess(SQLModel, table=True):
+    """A running bot process and its heartbeat: outbox rows it holds are free for
+    others as soon as it stops beating (or is known dead on this host)."""
+
+    __tablename__ = "bot_process"
+
+    id: str = Field(primary_key=True, max_length=32)
+    host: str = Field(max_length=128)
+    pid: int
+    incarnation: str = Field(default="", max_length=64)
+    """Boot id and process start time: tells a live process from a reused pid."""
+    platforms: str = Field(default="", max_length=128)
+    started_at: datetime = Field(sa_column=_ts(nullable=False))
+    heartbeat_at: datetime = Field(sa_column=_ts(nullable=False, index=True))
+
+
+class InboundJournal(SQLModel, table=True):
+    """Message ids a platform received but has not yet handed over and stored
+    (WeChat pushes events once; a crash must not forget what was pushed)."""
+
+    __tablename__ = "inbound_journal"
+
+    platform: str = Field(primary_key=True, max_length=16)
+    message_id: str = Field(primary_key=True, max_length=128)
+    received_at: datetime = Field(sa_column=_ts(nullable=False))

@@ -16,11 +16,15 @@ from storage.repository import SqlTicketStore
 from tests.factories import MONDAY_9AM
 
 
+async def no_wait(seconds: float) -> None:
+    """The runtime's retry backoff in tests: time is a parameter, nobody waits."""
+
+
 class ConsoleBot:
     def __init__(self, desk: Desk, engine, now: datetime = MONDAY_9AM) -> None:  # type: ignore[no-untyped-def]
         self.now = now
         self.console = ConsolePlatform()
-        self.runtime = Runtime(desk, engine, [self.console], lambda: self.now)
+        self.runtime = Runtime(desk, engine, [self.console], lambda: self.now, sleep=no_wait)
         self.engine = engine
         asyncio.run(self.runtime.start(flush_every=0))
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import cache
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 
 from storage.database import make_engine, upgrade
@@ -48,14 +48,18 @@ def require_postgres() -> str:
 
 
 @contextmanager
-def postgres_engine(**kwargs) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
-    """A migrated engine whose tables live in a fresh schema, dropped afterwards."""
+def postgres_engine(port: int | None = None, **kwargs) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """A migrated engine whose tables live in a fresh schema, dropped afterwards;
+    connecting through ``port`` on 127.0.0.1 (a proxy) if given."""
     url = require_postgres()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url)
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, **kwargs)
+    target = make_url(url).set(host="127.0.0.1", port=port) if port else make_url(url)
+    engine = make_engine(target.render_as_string(hide_password=False),
+                         connect_args={"options": f"-csearch_path={schema}", "connect_timeout": 3},
+                         **kwargs)
     try:
         upgrade(engine)
         yield engine

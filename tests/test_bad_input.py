@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.bootstrap import build_desk
 from storage.database import session_scope
-from storage.tables import InboundMessage, TicketRow
+from storage.tables import DeadLetter, InboundMessage, TicketRow
 from tests.console_bot import ConsoleBot
 
 NOISE = [
@@ -45,23 +45,26 @@ def test_requests_in_odd_forms_still_become_tickets(bot):
     assert count(bot.engine, TicketRow) == 3
 
 
-def test_a_dead_database_loses_nothing_already_said(bot, monkeypatch):
-    """If handling fails the message is not half-stored: a redelivery is handled fresh."""
+def test_a_message_that_fails_every_try_is_kept_and_the_duty_worker_told(bot, monkeypatch):
+    """Not half-stored, not forgotten: a dead letter with the error, a private word to
+    the community's duty worker (李娜 for 吉利), and ``replay-dead`` handles it later."""
     desk = bot.runtime.desk
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("database went away")
+        raise RuntimeError("core bug")
 
     monkeypatch.setattr(desk, "handle_message", broken)
-    asyncio.run(bot.console.post("jl-3", "居民", "3号楼水管爆了", bot.now))
+    said = bot.say("jl-3", "居民", "3号楼水管爆了")
+
     assert count(bot.engine, InboundMessage) == 0, "rolled back with the failure"
+    with session_scope(bot.engine) as session:
+        [letter] = session.execute(select(DeadLetter)).scalars()
+    assert letter.attempts == bot.runtime.attempts and "core bug" in letter.error
+    [(who, notice)] = said
+    assert who == "李娜" and "没能处理" in notice and "3号楼水管爆了" in notice
+
     monkeypatch.undo()
-    asyncio.run(bot.runtime.on_message(_same_message_again(bot)))
+    assert asyncio.run(bot.runtime.replay_dead()) == (1, 0)
     assert count(bot.engine, TicketRow) == 1
-
-
-def _same_message_again(bot):  # type: ignore[no-untyped-def]
-    from handlers.messages import Inbound
-
-    said = bot.console.transcript[-1]
-    return Inbound("console", "jl-3", said.message_id, "居民", "居民", said.text, bot.now)
+    assert any("登记为" in text for text in bot.console.bot_said_in("jl-3"))
+    assert asyncio.run(bot.runtime.replay_dead()) == (0, 0), "replayed once"

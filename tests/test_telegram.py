@@ -9,7 +9,8 @@ import asyncio
 
 import pytest
 
-from bot.platform import DeliveryError
+from bot.platform import DeliveryError, NotStored
+from bot.settings import StartupError
 from bot.telegram import TelegramPlatform, WebhookConfig
 from bot.telegram_convert import split_text
 from handlers.messages import Button, MessageKind, Outbound
@@ -338,7 +339,7 @@ async def test_webhook_mode_without_tornado_says_what_to_install(bot_api, sink):
     else:
         pytest.skip("tornado is installed")
     platform = make_platform(bot_api, webhook=WebhookConfig("https://bot.example.org/tg", port=0))
-    with pytest.raises(RuntimeError, match=r"python-telegram-bot\[webhooks\]"):
+    with pytest.raises(StartupError, match=r"python-telegram-bot\[webhooks\]"):
         await platform.start(sink)
     await platform.stop()
 
@@ -350,20 +351,24 @@ async def test_a_wrong_token_fails_at_start(bot_api, sink):
 
 
 
-async def test_a_sink_that_fails_on_one_message_gets_the_next(bot_api, sink, telegram):
+async def test_an_update_the_sink_could_not_store_is_not_acknowledged_and_comes_again(
+        bot_api, sink, sleeps, telegram):
     calls: list[str] = []
 
     async def fragile(message):  # type: ignore[no-untyped-def]
         calls.append(message.text)
-        if message.text == "坏":
-            raise RuntimeError("core bug")
+        if message.text == "坏" and calls.count("坏") < 3:
+            assert bot_api.acknowledged_up_to < int(message.extras["update_id"])
+            raise NotStored("the database is down")
 
     sink.on_message = fragile  # type: ignore[method-assign]
     bot_api.post(BUILDING_3, RESIDENT, "坏")
     bot_api.post(BUILDING_3, RESIDENT, "好")
 
-    await bot_api.wait_for(lambda: calls == ["坏", "好"])
+    await bot_api.wait_for(lambda: calls[-1:] == ["好"])
     await bot_api.wait_acknowledged()
+    assert calls == ["坏", "坏", "坏", "好"], "in order, the failed one first, none skipped"
+    assert sleeps.calls[-2:] == [0.5, 1.0], "a pause before each new offer"
 
 
 async def test_stop_does_not_hang_on_a_sink_that_never_returns(bot_api, sleeps):

@@ -10,7 +10,7 @@ would have answered the actor privately is shown on the page instead.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -66,6 +66,6 @@ def act(session: Session, desk: Desk, directory: Directory, staff: Staff, ticket
     for_actor = [m.text for m in turn.outbox if m.platform == WEB]
     for_chat = [m for m in turn.outbox if m.platform != WEB]
     # Not reserved for this process: the bot's outbox flush sends them at once.
-    outbox.enqueue(session, for_chat, now, reserve=timedelta(0))
+    outbox.enqueue(session, for_chat, now)
     audit(session, staff.id, f"web:{verb}", f"ticket:{ticket.id}", argument[:500], now)
     return for_actor or [notice]

@@ -63,7 +63,7 @@ class Sent:
 
 @dataclass
 class Fault:
-    kind: str  # "429" or "drop"
+    kind: str  # "429", "drop" or "stall"
     retry_after: int = 1
 
 
@@ -96,6 +96,8 @@ class FakeBotApi:
         self._chats: dict[int, Chat] = {}
         self._migrated: dict[int, int] = {}
         self._delivered: list[dict[str, Any]] = []
+        self._stall: tuple[str, Callable[[dict[str, Any]], bool]] | None = None
+        self.stalled = asyncio.Event()
 
     # --- life cycle -----------------------------------------------------------
     async def start(self) -> FakeBotApi:
@@ -127,6 +129,13 @@ class FakeBotApi:
     def drop_next(self, method: str, times: int = 1) -> None:
         """Close the connection on the next ``times`` calls of ``method`` without answering."""
         self._faults.setdefault(method, deque()).extend(Fault("drop") for _ in range(times))
+
+    def stall_when(self, method: str, predicate: Callable[[dict[str, Any]], bool]) -> None:
+        """The first call of ``method`` whose parameters match is carried out (a message
+        is sent) but never answered: the bot waits until its request times out, or is
+        killed meanwhile. ``stalled`` is set once it happened."""
+        self._stall = (method, predicate)
+        self.stalled = asyncio.Event()
 
     # --- the test side: users ----------------------------------------------------
     def post(
@@ -308,6 +317,11 @@ class FakeBotApi:
                     }
                 else:
                     status, payload = await self._call(method, params, request.files)
+                if self._stall is not None and self._stall[0] == method and self._stall[1](params):
+                    self._stall = None
+                    self.stalled.set()
+                    self._changed_now()
+                    await asyncio.Event().wait()  # answered never; the task ends with the server
                 writer.write(response(status, payload))
                 await writer.drain()
                 self._changed_now()
