@@ -36,14 +36,15 @@ VERBS: dict[str, Verb] = {
 }
 NEEDS_ARGUMENT = {"transfer", "note", "category", "urgency", "location"}
 
-CORRECTIONS: tuple[tuple[str, str], ...] = (
-    ("false_alarm", "误报"),
-    ("not_a_request", "不是诉求"),
-    ("category", "改类别(如:燃气)"),
-    ("urgency", "改紧急程度(紧急/加急/一般)"),
-    ("location", "改位置(如:5号楼2单元)"),
+CORRECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("category", "改类别", "类别,例如:燃气"),
+    ("urgency", "改紧急程度", "紧急 / 加急 / 一般"),
+    ("location", "改位置", "例如:5号楼2单元"),
+    ("false_alarm", "误报", ""),
+    ("not_a_request", "不是诉求", ""),
 )
-"""The corrections staff make in chat (handlers.corrections), as the ticket page offers them."""
+"""The corrections staff make in chat (handlers.corrections), as the ticket page offers
+them: (form value, button, what to write; none for a correction that needs no words)."""
 _CORRECTION_WORDS = {"false_alarm": "误报", "not_a_request": "不是诉求", "category": "类别 ",
                      "urgency": "", "location": "位置 "}
 CORRECTION_VERBS = frozenset(_CORRECTION_WORDS)
