@@ -175,7 +175,11 @@ def check_receipts(requests: list[tuple[int, datetime, str, str, Ticket, str]], 
 
 
 def _minutes(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
+    return minutes_text(int(span.total_seconds() // 60))
+
+
+def minutes_text(minutes: int) -> str:
+    """45分钟, 3小时20分, 2天5小时: how late, as a report reads it."""
     if minutes < 60:
         return f"{minutes}分钟"
     hours, minutes = divmod(minutes, 60)

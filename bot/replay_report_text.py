@@ -7,6 +7,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from bot.replay_checks import minutes_text
+
 
 def pad(text: str, width: int) -> str:
     """Left-align in a terminal, where Chinese characters take two columns."""
@@ -34,13 +36,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def _late(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes}分钟"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours}小时{minutes}分" if minutes else f"{hours}小时"
-    days, hours = divmod(hours, 24)
-    return f"{days}天{hours}小时" if hours else f"{days}天"
+    return minutes_text(minutes)
 
 
 def _heading(r: dict[str, Any]) -> list[str]:
